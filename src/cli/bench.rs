@@ -1,0 +1,86 @@
+//! `gridpilot bench`: timings measured in this build (use a release build).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Time repeated flat-start power flows on a prepared solver (file reading excluded).
+    Pf(BenchPfArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchPfArgs {
+    /// A GridPilot network (.ron) or a MATPOWER case (.m).
+    file: PathBuf,
+    /// How many timed solves (default: as many as fit in about two seconds, 5 to 1000).
+    #[arg(long)]
+    repeat: Option<usize>,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    solve: super::SolveArgs,
+}
+
+pub fn run(cmd: &BenchCommand) -> Result<ExitCode, String> {
+    match cmd {
+        BenchCommand::Pf(args) => bench_pf(args),
+    }
+}
+
+fn bench_pf(args: &BenchPfArgs) -> Result<ExitCode, String> {
+    let options = args.solve.options()?;
+    let net = super::read_network(&args.file)?;
+    let mut pf = super::prepare(&args.file, &net)?;
+    let solve = |pf: &mut gridpilot::powerflow::PowerFlow| {
+        let start = Instant::now();
+        let result = pf.solve(&net, &options);
+        (start.elapsed().as_secs_f64() * 1e6, result)
+    };
+    // The first solve warms caches and sizes the repeat count.
+    let (first_us, first) = solve(&mut pf);
+    let first = first.map_err(|e| e.to_string())?;
+    let repeat = match args.repeat {
+        Some(0) => return Err("--repeat must be at least 1".into()),
+        Some(n) => n,
+        None => ((2e6 / first_us.max(1.0)) as usize).clamp(5, 1000),
+    };
+    let mut times_us = Vec::with_capacity(repeat);
+    for _ in 0..repeat {
+        let (us, result) = solve(&mut pf);
+        result.map_err(|e| e.to_string())?;
+        times_us.push(us);
+    }
+    times_us.sort_by(f64::total_cmp);
+    let median_us = times_us[times_us.len() / 2];
+    let min_us = times_us[0];
+    if args.json {
+        let report = json!({
+            "file": args.file.display().to_string(),
+            "buses": net.buses.len(),
+            "branches": net.branches.len(),
+            "converged": first.converged,
+            "iterations": first.iterations,
+            "repeat": repeat,
+            "median_us": median_us,
+            "min_us": min_us,
+        });
+        println!("{report}");
+    } else {
+        println!(
+            "{}: {} buses, {} iterations{}; median {:.1} µs per solve (min {:.1} µs) over {repeat} solves",
+            args.file.display(),
+            net.buses.len(),
+            first.iterations,
+            if first.converged { "" } else { " (did NOT converge)" },
+            median_us,
+            min_us
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,86 @@
+//! Command-line interface: argument definitions and one module per subcommand.
+
+mod bench;
+mod import;
+mod pf;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use gridpilot::io::load_network;
+use gridpilot::model::Network;
+
+/// GridPilot: operate electricity grids interactively.
+///
+/// Without a subcommand, opens the desktop application.
+#[derive(Debug, Parser)]
+#[command(name = "gridpilot", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Solve one AC power flow from a flat start and print the result.
+    Pf(pf::PfArgs),
+    /// Convert a MATPOWER case into a GridPilot network file.
+    Import(import::ImportArgs),
+    /// Measure performance in this build.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+    /// Open the desktop application (the default).
+    Gui,
+}
+
+/// Solver settings shared by the commands that solve power flows.
+#[derive(Debug, Args)]
+pub struct SolveArgs {
+    /// Convergence tolerance: largest power mismatch in p.u.
+    #[arg(long, default_value_t = 1e-8)]
+    tol: f64,
+    /// Maximum number of Newton iterations.
+    #[arg(long, default_value_t = 10)]
+    max_iter: usize,
+    /// Hold generators within their reactive limits (MATPOWER does not by default).
+    #[arg(long)]
+    enforce_q_limits: bool,
+}
+
+impl SolveArgs {
+    fn options(&self) -> Result<gridpilot::powerflow::SolveOptions, String> {
+        if !(self.tol.is_finite() && self.tol > 0.0) {
+            return Err(format!("--tol must be a positive number, not {}", self.tol));
+        }
+        Ok(gridpilot::powerflow::SolveOptions {
+            tolerance_pu: self.tol,
+            max_iterations: self.max_iter,
+            enforce_q_limits: self.enforce_q_limits,
+        })
+    }
+}
+
+/// Runs a parsed command line; `Err` is a message for stderr (exit code 1).
+pub fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        None | Some(Command::Gui) => gridpilot::app::run().map(|()| ExitCode::SUCCESS),
+        Some(Command::Pf(args)) => pf::run(&args),
+        Some(Command::Import(args)) => import::run(&args),
+        Some(Command::Bench(cmd)) => bench::run(&cmd),
+    }
+}
+
+/// Reads a network file, turning any failure into its message.
+fn read_network(path: &PathBuf) -> Result<Network, String> {
+    load_network(path).map_err(|e| e.to_string())
+}
+
+/// Prepares a power flow, naming the file in any validation message.
+fn prepare(
+    path: &std::path::Path,
+    net: &Network,
+) -> Result<gridpilot::powerflow::PowerFlow, String> {
+    gridpilot::powerflow::PowerFlow::new(net).map_err(|e| format!("{}: {e}", path.display()))
+}

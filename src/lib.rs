@@ -1,0 +1,10 @@
+//! GridPilot: operate electricity grids interactively.
+//!
+//! The library holds everything that runs without a window: the network model, file formats,
+//! the AC power flow, and (later) the environment and agents. The desktop application lives in
+//! `app`, the only module that knows about egui.
+
+pub mod app;
+pub mod io;
+pub mod model;
+pub mod powerflow;

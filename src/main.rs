@@ -1,0 +1,30 @@
+//! The `gridpilot` command: with no subcommand it opens the app; subcommands do headless work.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            // Help and version go to stdout with success; usage errors exit 1, keeping exit
+            // code 2 for "the power flow did not converge".
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli::run(args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("gridpilot: {message}");
+            ExitCode::from(1)
+        }
+    }
+}

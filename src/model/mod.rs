@@ -1,0 +1,68 @@
+//! The network: buses, branches and the devices attached to buses, with their diagram positions.
+//!
+//! Elements refer to each other by name, never by their index in a list, so files stay readable
+//! and edits cannot silently re-wire a network. Units are in the field names; per-unit values are
+//! on the network's base power (`base_mva`) and each bus's base voltage.
+
+mod branch;
+mod bus;
+mod device;
+mod validate;
+
+pub use branch::{Branch, BranchKind, TapChanger};
+pub use bus::{Bus, Position};
+pub use device::{
+    Capability, Device, ExternalGrid, GenCost, Generator, Load, Renewable, RenewableSource, Shunt,
+    Storage,
+};
+pub use validate::{Problem, ValidationReport};
+
+use serde::{Deserialize, Serialize};
+
+/// A complete network: what a network file holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    /// A short name shown in the title bar and reports.
+    pub name: String,
+    /// The system base power for per-unit values.
+    pub base_mva: f64,
+    pub buses: Vec<Bus>,
+    #[serde(default)]
+    pub branches: Vec<Branch>,
+    #[serde(default)]
+    pub devices: Vec<Device>,
+}
+
+impl Network {
+    /// An empty network with the given name and base power.
+    pub fn new(name: impl Into<String>, base_mva: f64) -> Self {
+        Network {
+            name: name.into(),
+            base_mva,
+            buses: Vec::new(),
+            branches: Vec::new(),
+            devices: Vec::new(),
+        }
+    }
+
+    /// The bus with this name, if any.
+    pub fn bus(&self, name: &str) -> Option<&Bus> {
+        self.buses.iter().find(|b| b.name == name)
+    }
+
+    /// The branch with this name, if any.
+    pub fn branch(&self, name: &str) -> Option<&Branch> {
+        self.branches.iter().find(|b| b.name == name)
+    }
+
+    /// The device with this name, if any.
+    pub fn device(&self, name: &str) -> Option<&Device> {
+        self.devices.iter().find(|d| d.name() == name)
+    }
+
+    /// Checks the network and lists every problem found, by element name.
+    pub fn validate(&self) -> ValidationReport {
+        validate::validate(self)
+    }
+}

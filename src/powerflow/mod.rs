@@ -1,0 +1,179 @@
+//! AC power flow: Newton–Raphson in polar form on a sparse Jacobian, validated against MATPOWER.
+//!
+//! A [`PowerFlow`] is prepared once for a network and then solved as often as its values change:
+//! it keeps the admittance matrix pattern, the Jacobian pattern and the symbolic factorisation
+//! while the topology (in-service branches and bus types) stays the same, which is what an
+//! environment solving the same grid thousands of times needs.
+
+mod compile;
+mod linear;
+mod newton;
+mod results;
+mod ybus;
+
+pub use linear::{FaerLu, LinearSolveError, SparseLu};
+pub use newton::BusType;
+pub use results::{BranchResult, BusResult, DeviceResult, PowerFlowResult};
+
+use compile::{Index, SolverInput};
+use newton::Newton;
+use ybus::{C64, Ybus};
+
+use crate::model::{Device, Network, ValidationReport};
+
+/// Settings of one solve. The defaults are MATPOWER's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SolveOptions {
+    /// Largest acceptable power mismatch at any bus (p.u.).
+    pub tolerance_pu: f64,
+    pub max_iterations: usize,
+    /// Turn PV buses whose generators exceed their reactive limits into PQ buses at the limit,
+    /// and solve again, until no limit is exceeded.
+    pub enforce_q_limits: bool,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        SolveOptions {
+            tolerance_pu: 1e-8,
+            max_iterations: 10,
+            enforce_q_limits: false,
+        }
+    }
+}
+
+/// Why a network cannot be prepared for solving. (Failing to converge is not an error: it is
+/// a [`PowerFlowResult`] with `converged: false` and the reason.)
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PowerFlowError {
+    #[error("the network cannot be solved:\n{0}")]
+    Invalid(ValidationReport),
+    #[error("{0}")]
+    Linear(#[from] LinearSolveError),
+}
+
+/// A power flow prepared for one network.
+pub struct PowerFlow {
+    index: Index,
+    input: SolverInput,
+    ybus: Ybus,
+    newton: Newton,
+    /// Reactive output pinned at a limit, per bus, during a solve that enforces limits.
+    pinned_q_mvar: Vec<Option<f64>>,
+    v: Vec<C64>,
+}
+
+impl PowerFlow {
+    /// Validates the network and builds the admittance matrix and the Newton solver.
+    pub fn new(net: &Network) -> Result<Self, PowerFlowError> {
+        let index = Index::new(net)?;
+        let pinned_q_mvar = vec![None; net.buses.len()];
+        let mut input = SolverInput::default();
+        index.read(net, &pinned_q_mvar, &mut input);
+        let ybus = Ybus::new(net.buses.len(), &input.stamps, &input.shunt_y);
+        let newton = Newton::new(&ybus, &input.types, Box::new(FaerLu::default()))?;
+        Ok(PowerFlow {
+            index,
+            input,
+            ybus,
+            newton,
+            pinned_q_mvar,
+            v: vec![C64::default(); net.buses.len()],
+        })
+    }
+
+    /// Re-reads the network's values. The patterns and symbolic factorisation are kept unless
+    /// the topology or a bus type changed; a network with other elements is prepared anew.
+    pub fn update(&mut self, net: &Network) -> Result<(), PowerFlowError> {
+        if !self.index.fits(net) || net.buses.len() != self.v.len() {
+            *self = PowerFlow::new(net)?;
+            return Ok(());
+        }
+        let old_types = std::mem::take(&mut self.input.types);
+        let old_ends: Vec<(usize, usize)> =
+            self.input.stamps.iter().map(|s| (s.from, s.to)).collect();
+        self.index.read(net, &self.pinned_q_mvar, &mut self.input);
+        let same_branches = old_ends.len() == self.input.stamps.len()
+            && old_ends.iter().zip(&self.input.stamps).all(|(&e, s)| e == (s.from, s.to));
+        if !same_branches {
+            self.ybus = Ybus::new(net.buses.len(), &self.input.stamps, &self.input.shunt_y);
+        } else {
+            self.ybus.refill(&self.input.stamps, &self.input.shunt_y);
+        }
+        if !same_branches || old_types != self.input.types {
+            self.newton = Newton::new(&self.ybus, &self.input.types, Box::new(FaerLu::default()))?;
+        }
+        Ok(())
+    }
+
+    /// Solves the network from a flat start: 1 p.u. and 0° at PQ buses, setpoints elsewhere.
+    pub fn solve(
+        &mut self,
+        net: &Network,
+        options: &SolveOptions,
+    ) -> Result<PowerFlowResult, PowerFlowError> {
+        self.pinned_q_mvar.fill(None);
+        self.update(net)?;
+        for (i, v) in self.v.iter_mut().enumerate() {
+            *v = C64::from_polar(self.input.vm_setpoint_pu[i], self.input.va_setpoint_rad[i]);
+        }
+        let mut iterations = 0;
+        loop {
+            let mut outcome = self.newton.solve(
+                &self.ybus,
+                &self.input.s_fixed,
+                &mut self.v,
+                options.tolerance_pu,
+                options.max_iterations,
+            );
+            iterations += outcome.iterations;
+            outcome.iterations = iterations;
+            let result = self.result(net, outcome);
+            if !(options.enforce_q_limits && result.converged && self.pin_violations(net, &result))
+            {
+                return Ok(result);
+            }
+            // Pinning changes bus types, so the solver is rebuilt; it restarts from this solution.
+            let v = std::mem::take(&mut self.v);
+            self.update(net)?;
+            self.v = v;
+        }
+    }
+
+    fn result(&self, net: &Network, outcome: newton::NewtonOutcome) -> PowerFlowResult {
+        let mut current = vec![C64::default(); self.v.len()];
+        self.ybus.mul_into(&self.v, &mut current);
+        results::build(net, &self.index.device_bus, &self.input, &self.v, &current, outcome)
+    }
+
+    /// Pins every PV bus whose generators together exceed their reactive limits at the limit
+    /// exceeded; returns whether any bus was pinned.
+    fn pin_violations(&mut self, net: &Network, result: &PowerFlowResult) -> bool {
+        let n = net.buses.len();
+        let (mut q, mut q_min, mut q_max) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+        for ((dev, &b), out) in net.devices.iter().zip(&self.index.device_bus).zip(&result.devices) {
+            if let Device::Generator(g) = dev
+                && g.in_service
+                && g.vm_setpoint_pu.is_some()
+                && self.input.types[b] == BusType::Pv
+            {
+                q[b] += out.q_mvar;
+                q_min[b] += g.q_min_mvar;
+                q_max[b] += g.q_max_mvar;
+            }
+        }
+        let mut pinned = false;
+        for b in (0..n).filter(|&b| self.input.types[b] == BusType::Pv) {
+            let limit = if q[b] > q_max[b] {
+                q_max[b]
+            } else if q[b] < q_min[b] {
+                q_min[b]
+            } else {
+                continue;
+            };
+            self.pinned_q_mvar[b] = Some(limit);
+            pinned = true;
+        }
+        pinned
+    }
+}

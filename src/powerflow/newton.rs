@@ -1,0 +1,216 @@
+//! Newton–Raphson in polar coordinates (MATPOWER's `newtonpf` with `dSbus_dV`), on a sparse
+//! Jacobian whose pattern and symbolic factorisation are built once per topology.
+
+use super::linear::{LinearSolveError, SparseLu};
+use super::ybus::{C64, Ybus};
+
+/// How the power flow treats a bus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BusType {
+    /// Voltage magnitude and angle fixed (an external grid).
+    Slack,
+    /// Active power and voltage magnitude fixed (a voltage-controlling generator).
+    Pv,
+    /// Active and reactive power fixed.
+    Pq,
+}
+
+/// Which part of `dS/dV` a Jacobian entry takes.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    /// ∂P/∂θ
+    PAngle,
+    /// ∂P/∂|V|
+    PMagnitude,
+    /// ∂Q/∂θ
+    QAngle,
+    /// ∂Q/∂|V|
+    QMagnitude,
+}
+
+/// How a Newton solve ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewtonOutcome {
+    pub converged: bool,
+    pub iterations: usize,
+    /// Largest power mismatch at the end (p.u.).
+    pub max_mismatch_pu: f64,
+    /// Why it stopped without converging.
+    pub failure: Option<String>,
+}
+
+/// The Newton solver for one Ybus pattern and one set of bus types.
+pub struct Newton {
+    /// Non-slack buses (the angle unknowns, and the P equations), in bus order.
+    pvpq: Vec<usize>,
+    /// PQ buses (the magnitude unknowns, and the Q equations), in bus order.
+    pq: Vec<usize>,
+    /// For each Jacobian entry: the Ybus entry it derives from, and which part.
+    jac_source: Vec<(usize, Part)>,
+    jac_values: Vec<f64>,
+    lu: Box<dyn SparseLu + Send>,
+    // Workspace reused across iterations and solves.
+    current: Vec<C64>,
+    d_angle: Vec<C64>,
+    d_magnitude: Vec<C64>,
+    mismatch: Vec<f64>,
+}
+
+impl Newton {
+    /// Builds the Jacobian pattern for this Ybus pattern and these bus types and analyses it.
+    pub fn new(
+        ybus: &Ybus,
+        types: &[BusType],
+        mut lu: Box<dyn SparseLu + Send>,
+    ) -> Result<Self, LinearSolveError> {
+        let pvpq: Vec<usize> = (0..ybus.n).filter(|&i| types[i] != BusType::Slack).collect();
+        let pq: Vec<usize> = (0..ybus.n).filter(|&i| types[i] == BusType::Pq).collect();
+        let (mut angle_pos, mut magnitude_pos) = (vec![None; ybus.n], vec![None; ybus.n]);
+        for (c, &i) in pvpq.iter().enumerate() {
+            angle_pos[i] = Some(c);
+        }
+        for (c, &i) in pq.iter().enumerate() {
+            magnitude_pos[i] = Some(pvpq.len() + c);
+        }
+        let mut jac_col_ptr = vec![0];
+        let mut jac_row_idx = Vec::new();
+        let mut jac_source = Vec::new();
+        // Columns: angles of pvpq buses, then magnitudes of pq buses. Rows within a column: P
+        // equations then Q equations, each in bus order, so they come out sorted.
+        let columns = pvpq
+            .iter()
+            .map(|&k| (k, Part::PAngle, Part::QAngle))
+            .chain(pq.iter().map(|&k| (k, Part::PMagnitude, Part::QMagnitude)));
+        for (k, p_part, q_part) in columns {
+            let col = ybus.col_ptr[k]..ybus.col_ptr[k + 1];
+            for (positions, part) in [(&angle_pos, p_part), (&magnitude_pos, q_part)] {
+                for nz in col.clone() {
+                    if let Some(row) = positions[ybus.row_idx[nz]] {
+                        jac_row_idx.push(row);
+                        jac_source.push((nz, part));
+                    }
+                }
+            }
+            jac_col_ptr.push(jac_row_idx.len());
+        }
+        let dim = pvpq.len() + pq.len();
+        lu.analyze(dim, &jac_col_ptr, &jac_row_idx)?;
+        Ok(Newton {
+            jac_values: vec![0.0; jac_row_idx.len()],
+            current: vec![C64::default(); ybus.n],
+            d_angle: vec![C64::default(); ybus.values.len()],
+            d_magnitude: vec![C64::default(); ybus.values.len()],
+            mismatch: vec![0.0; dim],
+            pvpq,
+            pq,
+            jac_source,
+            lu,
+        })
+    }
+
+    /// Solves `V · conj(Ybus · V) = sbus` for the unknown magnitudes and angles, starting from
+    /// `v` (which holds the fixed magnitudes and angles) and leaving the last iterate there.
+    pub fn solve(
+        &mut self,
+        ybus: &Ybus,
+        sbus: &[C64],
+        v: &mut [C64],
+        tolerance_pu: f64,
+        max_iterations: usize,
+    ) -> NewtonOutcome {
+        let mut vm: Vec<f64> = v.iter().map(|x| x.norm()).collect();
+        let mut va: Vec<f64> = v.iter().map(|x| x.arg()).collect();
+        let mut norm = self.update_mismatch(ybus, sbus, v);
+        let mut iterations = 0;
+        let outcome = |converged, iterations, norm: f64, failure: Option<String>| NewtonOutcome {
+            converged,
+            iterations,
+            max_mismatch_pu: norm,
+            failure,
+        };
+        while norm >= tolerance_pu {
+            if !norm.is_finite() {
+                return outcome(false, iterations, norm, Some("the iteration diverged".into()));
+            }
+            if iterations == max_iterations {
+                let why = format!("no convergence within {max_iterations} iterations");
+                return outcome(false, iterations, norm, Some(why));
+            }
+            if let Err(e) = self.newton_step(ybus, v, &mut vm, &mut va) {
+                return outcome(false, iterations, norm, Some(e.to_string()));
+            }
+            iterations += 1;
+            norm = self.update_mismatch(ybus, sbus, v);
+        }
+        outcome(true, iterations, norm, None)
+    }
+
+    /// One Newton update of the magnitudes and angles from the current mismatch.
+    fn newton_step(
+        &mut self,
+        ybus: &Ybus,
+        v: &mut [C64],
+        vm: &mut [f64],
+        va: &mut [f64],
+    ) -> Result<(), LinearSolveError> {
+        self.fill_jacobian(ybus, v);
+        self.lu.factorize(&self.jac_values)?;
+        self.lu.solve_in_place(&mut self.mismatch)?;
+        // The solve overwrote the mismatch F with J⁻¹F; the update is its negative.
+        let (d_angle, d_magnitude) = self.mismatch.split_at(self.pvpq.len());
+        for (&i, dx) in self.pvpq.iter().zip(d_angle) {
+            va[i] -= dx;
+        }
+        for (&i, dx) in self.pq.iter().zip(d_magnitude) {
+            vm[i] -= dx;
+        }
+        for i in 0..v.len() {
+            v[i] = C64::from_polar(vm[i], va[i]);
+        }
+        Ok(())
+    }
+
+    /// Computes the bus currents and the mismatch vector; returns its largest magnitude.
+    fn update_mismatch(&mut self, ybus: &Ybus, sbus: &[C64], v: &[C64]) -> f64 {
+        ybus.mul_into(v, &mut self.current);
+        let npvpq = self.pvpq.len();
+        let s = |i: usize| v[i] * self.current[i].conj() - sbus[i];
+        for (c, &i) in self.pvpq.iter().enumerate() {
+            self.mismatch[c] = s(i).re;
+        }
+        for (c, &i) in self.pq.iter().enumerate() {
+            self.mismatch[npvpq + c] = s(i).im;
+        }
+        self.mismatch
+            .iter()
+            .fold(0.0_f64, |m, x| if x.is_nan() { f64::NAN } else { m.max(x.abs()) })
+    }
+
+    /// dS/dθ and dS/d|V| for every Ybus entry, then the Jacobian values gathered from them.
+    fn fill_jacobian(&mut self, ybus: &Ybus, v: &[C64]) {
+        let j = C64::new(0.0, 1.0);
+        for k in 0..ybus.n {
+            let unit_k = v[k] / v[k].norm();
+            for nz in ybus.col_ptr[k]..ybus.col_ptr[k + 1] {
+                let i = ybus.row_idx[nz];
+                let t = v[i] * (ybus.values[nz] * v[k]).conj();
+                if i == k {
+                    let vi_ii = v[i] * self.current[i].conj();
+                    self.d_angle[nz] = j * (vi_ii - t);
+                    self.d_magnitude[nz] = t / v[i].norm() + self.current[i].conj() * unit_k;
+                } else {
+                    self.d_angle[nz] = -j * t;
+                    self.d_magnitude[nz] = t / v[k].norm();
+                }
+            }
+        }
+        for (value, &(nz, part)) in self.jac_values.iter_mut().zip(&self.jac_source) {
+            *value = match part {
+                Part::PAngle => self.d_angle[nz].re,
+                Part::PMagnitude => self.d_magnitude[nz].re,
+                Part::QAngle => self.d_angle[nz].im,
+                Part::QMagnitude => self.d_magnitude[nz].im,
+            };
+        }
+    }
+}
