@@ -44,7 +44,7 @@ fn bench_pf(args: &BenchPfArgs) -> Result<ExitCode, String> {
     };
     // The first solve warms caches and sizes the repeat count.
     let (first_us, first) = solve(&mut pf);
-    let first = first.map_err(|e| e.to_string())?;
+    let first = first.map_err(|e| super::solve_error(&args.file, &e))?;
     let repeat = match args.repeat {
         Some(0) => return Err("--repeat must be at least 1".into()),
         Some(n) => n,
@@ -53,7 +53,7 @@ fn bench_pf(args: &BenchPfArgs) -> Result<ExitCode, String> {
     let mut times_us = Vec::with_capacity(repeat);
     for _ in 0..repeat {
         let (us, result) = solve(&mut pf);
-        result.map_err(|e| e.to_string())?;
+        result.map_err(|e| super::solve_error(&args.file, &e))?;
         times_us.push(us);
     }
     times_us.sort_by(f64::total_cmp);
@@ -70,17 +70,17 @@ fn bench_pf(args: &BenchPfArgs) -> Result<ExitCode, String> {
             "median_us": median_us,
             "min_us": min_us,
         });
-        println!("{report}");
+        super::print_out(&format!("{report}\n"))?;
     } else {
-        println!(
-            "{}: {} buses, {} iterations{}; median {:.1} µs per solve (min {:.1} µs) over {repeat} solves",
+        super::print_out(&format!(
+            "{}: {} buses, {} iterations{}; median {:.1} µs per solve (min {:.1} µs) over {repeat} solves\n",
             args.file.display(),
             net.buses.len(),
             first.iterations,
             if first.converged { "" } else { " (did NOT converge)" },
             median_us,
             min_us
-        );
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 
 use gridpilot::io::load_network;
 use gridpilot::model::Network;
+use gridpilot::powerflow::PowerFlowError;
 
 /// GridPilot: operate electricity grids interactively.
 ///
@@ -39,7 +40,8 @@ enum Command {
 #[derive(Debug, Args)]
 pub struct SolveArgs {
     /// Convergence tolerance: largest power mismatch in p.u.
-    #[arg(long, default_value_t = 1e-8)]
+    // Negative numbers are taken as the value so that `--tol -1` gets our one-line message.
+    #[arg(long, default_value_t = 1e-8, allow_negative_numbers = true)]
     tol: f64,
     /// Maximum number of Newton iterations.
     #[arg(long, default_value_t = 10)]
@@ -82,5 +84,42 @@ fn prepare(
     path: &std::path::Path,
     net: &Network,
 ) -> Result<gridpilot::powerflow::PowerFlow, String> {
-    gridpilot::powerflow::PowerFlow::new(net).map_err(|e| format!("{}: {e}", path.display()))
+    gridpilot::powerflow::PowerFlow::new(net).map_err(|e| solve_error(path, &e))
+}
+
+/// A power flow error as a message naming the file: one line for one validation problem, and
+/// one indented line per problem when there are several.
+fn solve_error(path: &std::path::Path, error: &PowerFlowError) -> String {
+    match error {
+        PowerFlowError::Invalid(report) if report.problems.len() == 1 => format!(
+            "{}: the network cannot be solved: {}",
+            path.display(),
+            report.problems[0]
+        ),
+        PowerFlowError::Invalid(report) => {
+            let mut text = format!(
+                "{}: the network cannot be solved ({} problems):",
+                path.display(),
+                report.problems.len()
+            );
+            for problem in &report.problems {
+                text.push_str(&format!("\n  {problem}"));
+            }
+            text
+        }
+        other => format!("{}: {other}", path.display()),
+    }
+}
+
+/// Writes command output to stdout. A reader that stops early (`gridpilot pf … | head`) is not
+/// an error: the rest of the output is dropped instead of panicking as `print!` would.
+fn print_out(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write the output: {e}"))
+        }
+        _ => Ok(()),
+    }
 }

@@ -33,11 +33,11 @@ pub fn run(args: &PfArgs) -> Result<ExitCode, String> {
     let mut pf = super::prepare(&args.file, &net)?;
     let result = pf
         .solve(&net, &options)
-        .map_err(|e| format!("{}: {e}", args.file.display()))?;
+        .map_err(|e| super::solve_error(&args.file, &e))?;
     if args.json {
-        println!("{}", to_json(&net, &result));
+        super::print_out(&format!("{}\n", to_json(&net, &result)))?;
     } else {
-        print!("{}", summary(&net, &result, args.full));
+        super::print_out(&summary(&net, &result, args.full))?;
     }
     Ok(if result.converged {
         ExitCode::SUCCESS

@@ -16,7 +16,7 @@ pub enum Problem {
     NoSlack,
     #[error("branch '{branch}' has zero impedance (r = x = 0)")]
     ZeroImpedance { branch: String },
-    #[error("buses {} are not connected to any external grid", list(.buses))]
+    #[error("{} not connected to any external grid", island(.buses))]
     Island { buses: Vec<String> },
     #[error("{element}: {field} = {value} is not allowed: {reason}")]
     InvalidValue {
@@ -25,6 +25,14 @@ pub enum Problem {
         value: f64,
         reason: &'static str,
     },
+}
+
+/// "bus 'a' is" or "buses 'a', 'b' are".
+fn island(buses: &[String]) -> String {
+    match buses {
+        [one] => format!("bus '{one}' is"),
+        _ => format!("buses {} are", list(buses)),
+    }
 }
 
 fn list(names: &[String]) -> String {

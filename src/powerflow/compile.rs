@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::PowerFlowError;
 use super::newton::BusType;
-use super::ybus::{BranchAdmittance, BranchStamp, C64};
+use super::ybus::{BranchStamp, C64};
 use crate::model::{Device, Network};
 
 /// Bus indices of every branch end and device, resolved from names.
@@ -96,8 +96,7 @@ impl Index {
         input.stamp_branch.clear();
         for (k, (br, &(from, to))) in net.branches.iter().zip(&self.branch_ends).enumerate() {
             if br.in_service {
-                let y = BranchAdmittance::new(br.r_pu, br.x_pu, br.b_pu, br.tap_ratio(), br.shift_deg());
-                input.stamps.push(BranchStamp { from, to, y });
+                input.stamps.push(BranchStamp::new(from, to, br));
                 input.stamp_branch.push(k);
             }
         }

@@ -6,14 +6,17 @@
 //! environment solving the same grid thousands of times needs.
 
 mod compile;
+mod dc;
 mod linear;
 mod newton;
+mod ordered_lu;
 mod results;
 mod ybus;
 
 pub use linear::{FaerLu, LinearSolveError, SparseLu};
+pub use ordered_lu::OrderedLu;
 pub use newton::BusType;
-pub use results::{BranchResult, BusResult, DeviceResult, PowerFlowResult};
+pub use results::{BranchResult, BusResult, DeviceResult, PowerFlowResult, Start};
 
 use compile::{Index, SolverInput};
 use newton::Newton;
@@ -71,7 +74,7 @@ impl PowerFlow {
         let mut input = SolverInput::default();
         index.read(net, &pinned_q_mvar, &mut input);
         let ybus = Ybus::new(net.buses.len(), &input.stamps, &input.shunt_y);
-        let newton = Newton::new(&ybus, &input.types, Box::new(FaerLu::default()))?;
+        let newton = Newton::new(&ybus, &input.types, Box::new(OrderedLu::default()))?;
         Ok(PowerFlow {
             index,
             input,
@@ -101,12 +104,14 @@ impl PowerFlow {
             self.ybus.refill(&self.input.stamps, &self.input.shunt_y);
         }
         if !same_branches || old_types != self.input.types {
-            self.newton = Newton::new(&self.ybus, &self.input.types, Box::new(FaerLu::default()))?;
+            self.newton = Newton::new(&self.ybus, &self.input.types, Box::new(OrderedLu::default()))?;
         }
         Ok(())
     }
 
     /// Solves the network from a flat start: 1 p.u. and 0° at PQ buses, setpoints elsewhere.
+    /// Where that fails to converge, it solves again with angles from a DC power flow, which
+    /// large transmission cases need (MATPOWER diverges from a flat start on them too).
     pub fn solve(
         &mut self,
         net: &Network,
@@ -114,8 +119,39 @@ impl PowerFlow {
     ) -> Result<PowerFlowResult, PowerFlowError> {
         self.pinned_q_mvar.fill(None);
         self.update(net)?;
+        let flat = self.solve_from(net, options, Start::Flat)?;
+        if flat.converged {
+            return Ok(flat);
+        }
+        self.pinned_q_mvar.fill(None);
+        self.update(net)?;
+        let Ok(angles) = dc::dc_angles(&self.ybus, &self.input) else {
+            return Ok(flat);
+        };
+        self.start(&angles);
+        let mut dc = self.solve_from(net, options, Start::DcAngles)?;
+        dc.iterations += flat.iterations;
+        Ok(if dc.converged { dc } else { flat })
+    }
+
+    /// Sets the starting voltages: magnitudes from setpoints (1 p.u. at PQ buses), these angles.
+    fn start(&mut self, angles_rad: &[f64]) {
         for (i, v) in self.v.iter_mut().enumerate() {
-            *v = C64::from_polar(self.input.vm_setpoint_pu[i], self.input.va_setpoint_rad[i]);
+            *v = C64::from_polar(self.input.vm_setpoint_pu[i], angles_rad[i]);
+        }
+    }
+
+    /// Runs Newton from the current voltages; with reactive limits enforced, pins violating
+    /// buses and solves again from the last solution until no limit is exceeded.
+    fn solve_from(
+        &mut self,
+        net: &Network,
+        options: &SolveOptions,
+        start: Start,
+    ) -> Result<PowerFlowResult, PowerFlowError> {
+        if start == Start::Flat {
+            let angles = self.input.va_setpoint_rad.clone();
+            self.start(&angles);
         }
         let mut iterations = 0;
         loop {
@@ -128,7 +164,7 @@ impl PowerFlow {
             );
             iterations += outcome.iterations;
             outcome.iterations = iterations;
-            let result = self.result(net, outcome);
+            let result = self.result(net, outcome, start);
             if !(options.enforce_q_limits && result.converged && self.pin_violations(net, &result))
             {
                 return Ok(result);
@@ -140,10 +176,11 @@ impl PowerFlow {
         }
     }
 
-    fn result(&self, net: &Network, outcome: newton::NewtonOutcome) -> PowerFlowResult {
+    fn result(&self, net: &Network, outcome: newton::NewtonOutcome, start: Start) -> PowerFlowResult {
         let mut current = vec![C64::default(); self.v.len()];
         self.ybus.mul_into(&self.v, &mut current);
-        results::build(net, &self.index.device_bus, &self.input, &self.v, &current, outcome)
+        let devices = &self.index.device_bus;
+        results::build(net, devices, &self.input, &self.v, &current, outcome, start)
     }
 
     /// Pins every PV bus whose generators together exceed their reactive limits at the limit

@@ -34,14 +34,26 @@ pub struct DeviceResult {
     pub q_mvar: f64,
 }
 
+/// Where Newton–Raphson started from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Start {
+    /// 1 p.u. and 0° at PQ buses, setpoints elsewhere.
+    Flat,
+    /// Angles from a DC power flow, used after a flat start failed.
+    DcAngles,
+}
+
 /// The outcome of one power flow, element by element in the network's order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PowerFlowResult {
     pub converged: bool,
     /// Why the solve stopped without converging.
     pub failure: Option<String>,
+    /// Newton iterations, over every attempt.
     pub iterations: usize,
     pub max_mismatch_pu: f64,
+    pub start: Start,
     pub buses: Vec<BusResult>,
     pub branches: Vec<BranchResult>,
     pub devices: Vec<DeviceResult>,
@@ -60,6 +72,7 @@ pub(super) fn build(
     v: &[C64],
     current: &[C64],
     outcome: NewtonOutcome,
+    start: Start,
 ) -> PowerFlowResult {
     let base = net.base_mva;
     let buses = v
@@ -98,6 +111,7 @@ pub(super) fn build(
         failure: outcome.failure,
         iterations: outcome.iterations,
         max_mismatch_pu: outcome.max_mismatch_pu,
+        start,
         buses,
         branches,
         devices,

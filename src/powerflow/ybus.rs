@@ -30,12 +30,30 @@ impl BranchAdmittance {
     }
 }
 
-/// A branch as the admittance matrix sees it: its end buses and admittances.
+/// A branch as the admittance matrix sees it: its end buses and admittances, and its DC model.
 #[derive(Debug, Clone, Copy)]
 pub struct BranchStamp {
     pub from: usize,
     pub to: usize,
     pub y: BranchAdmittance,
+    /// 1/(x·tap): the lossless susceptance of the DC power flow.
+    pub dc_susceptance: f64,
+    pub shift_rad: f64,
+}
+
+impl BranchStamp {
+    pub fn new(from: usize, to: usize, br: &crate::model::Branch) -> Self {
+        let tap = br.tap_ratio();
+        // A purely resistive branch still couples its buses in the DC estimate.
+        let reactance = if br.x_pu != 0.0 { br.x_pu } else { br.r_pu.hypot(br.x_pu) };
+        BranchStamp {
+            from,
+            to,
+            y: BranchAdmittance::new(br.r_pu, br.x_pu, br.b_pu, tap, br.shift_deg()),
+            dc_susceptance: 1.0 / (reactance * tap),
+            shift_rad: br.shift_deg().to_radians(),
+        }
+    }
 }
 
 /// Where each branch's four entries and each bus's diagonal live in the value array.
