@@ -10,7 +10,9 @@ use gridpilot::powerflow::{PowerFlow, PowerFlowResult, SolveOptions};
 use serde::Deserialize;
 
 fn shared(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(path)
 }
 
 #[derive(Deserialize)]
@@ -73,16 +75,46 @@ fn check_against_reference(case: &str) {
     assert_eq!(net.buses.len(), reference.bus.len());
     for (k, bus) in net.buses.iter().enumerate() {
         assert_eq!(bus.name, reference.bus[k].to_string());
-        assert_close(&format!("{case} bus {} vm", bus.name), r.buses[k].vm_pu, reference.vm[k], 1e-6);
-        assert_close(&format!("{case} bus {} va", bus.name), r.buses[k].va_deg, reference.va[k], 1e-5);
+        assert_close(
+            &format!("{case} bus {} vm", bus.name),
+            r.buses[k].vm_pu,
+            reference.vm[k],
+            1e-6,
+        );
+        assert_close(
+            &format!("{case} bus {} va", bus.name),
+            r.buses[k].va_deg,
+            reference.va[k],
+            1e-5,
+        );
     }
     assert_eq!(net.branches.len(), reference.pf.len());
     for (k, br) in r.branches.iter().enumerate() {
         let name = &net.branches[k].name;
-        assert_close(&format!("{case} {name} p_from"), br.p_from_mw, reference.pf[k], 1e-4);
-        assert_close(&format!("{case} {name} q_from"), br.q_from_mvar, reference.qf[k], 1e-4);
-        assert_close(&format!("{case} {name} p_to"), br.p_to_mw, reference.pt[k], 1e-4);
-        assert_close(&format!("{case} {name} q_to"), br.q_to_mvar, reference.qt[k], 1e-4);
+        assert_close(
+            &format!("{case} {name} p_from"),
+            br.p_from_mw,
+            reference.pf[k],
+            1e-4,
+        );
+        assert_close(
+            &format!("{case} {name} q_from"),
+            br.q_from_mvar,
+            reference.qf[k],
+            1e-4,
+        );
+        assert_close(
+            &format!("{case} {name} p_to"),
+            br.p_to_mw,
+            reference.pt[k],
+            1e-4,
+        );
+        assert_close(
+            &format!("{case} {name} q_to"),
+            br.q_to_mvar,
+            reference.qt[k],
+            1e-4,
+        );
     }
     let ours = generation_by_bus(&net, &r);
     let mut theirs: HashMap<String, (f64, f64)> = HashMap::new();
@@ -97,7 +129,12 @@ fn check_against_reference(case: &str) {
         assert_close(&format!("{case} generation P at bus {bus}"), gp, *p, 1e-4);
         assert_close(&format!("{case} generation Q at bus {bus}"), gq, *q, 1e-4);
     }
-    assert_close(&format!("{case} losses"), r.losses_mw, reference.losses_mw, 1e-4);
+    assert_close(
+        &format!("{case} losses"),
+        r.losses_mw,
+        reference.losses_mw,
+        1e-4,
+    );
 }
 
 #[test]
@@ -135,6 +172,10 @@ fn every_shared_case_converges() {
         let r = pf.solve(&net, &SolveOptions::default()).unwrap();
         assert!(r.converged, "{}: {:?}", path.display(), r.failure);
         assert!(r.max_mismatch_pu < 1e-8, "{}", path.display());
-        assert!(r.buses.iter().all(|b| b.vm_pu > 0.5 && b.vm_pu < 1.5), "{}", path.display());
+        assert!(
+            r.buses.iter().all(|b| b.vm_pu > 0.5 && b.vm_pu < 1.5),
+            "{}",
+            path.display()
+        );
     }
 }

@@ -13,7 +13,10 @@ fn case(name: &str) -> Network {
 }
 
 fn fresh(net: &Network) -> PowerFlowResult {
-    PowerFlow::new(net).unwrap().solve(net, &SolveOptions::default()).unwrap()
+    PowerFlow::new(net)
+        .unwrap()
+        .solve(net, &SolveOptions::default())
+        .unwrap()
 }
 
 fn assert_same(a: &PowerFlowResult, b: &PowerFlowResult) {
@@ -34,7 +37,10 @@ fn changed_loads_are_solved_on_the_kept_structure() {
         }
     }
     let after = pf.solve(&net, &SolveOptions::default()).unwrap();
-    assert!(after.losses_mw > before.losses_mw + 1.0, "heavier loads must raise losses");
+    assert!(
+        after.losses_mw > before.losses_mw + 1.0,
+        "heavier loads must raise losses"
+    );
     assert_same(&after, &fresh(&net));
 }
 

@@ -77,7 +77,11 @@ fn bench_pf(args: &BenchPfArgs) -> Result<ExitCode, String> {
             args.file.display(),
             net.buses.len(),
             first.iterations,
-            if first.converged { "" } else { " (did NOT converge)" },
+            if first.converged {
+                ""
+            } else {
+                " (did NOT converge)"
+            },
             median_us,
             min_us
         ))?;

@@ -4,7 +4,7 @@ mod bench;
 mod import;
 mod pf;
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -75,15 +75,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
 }
 
 /// Reads a network file, turning any failure into its message.
-fn read_network(path: &PathBuf) -> Result<Network, String> {
+fn read_network(path: &Path) -> Result<Network, String> {
     load_network(path).map_err(|e| e.to_string())
 }
 
 /// Prepares a power flow, naming the file in any validation message.
-fn prepare(
-    path: &std::path::Path,
-    net: &Network,
-) -> Result<gridpilot::powerflow::PowerFlow, String> {
+fn prepare(path: &Path, net: &Network) -> Result<gridpilot::powerflow::PowerFlow, String> {
     gridpilot::powerflow::PowerFlow::new(net).map_err(|e| solve_error(path, &e))
 }
 

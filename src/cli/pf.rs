@@ -120,7 +120,10 @@ fn summary(net: &Network, r: &PowerFlowResult, full: bool) -> String {
     if full || net.buses.len() <= FULL_TABLE_BUSES {
         write_tables(&mut s, net, r);
     } else {
-        let _ = writeln!(s, "(tables left out for a large network: use --full or --json)");
+        let _ = writeln!(
+            s,
+            "(tables left out for a large network: use --full or --json)"
+        );
     }
     s
 }
@@ -142,7 +145,11 @@ fn write_extremes(s: &mut String, net: &Network, r: &PowerFlowResult) {
         .filter_map(|(i, b)| b.loading_pct.map(|l| (i, l)))
         .max_by(|a, b| a.1.total_cmp(&b.1));
     if let Some((i, pct)) = loaded {
-        let _ = writeln!(s, "most loaded branch {} at {pct:.1} %", net.branches[i].name);
+        let _ = writeln!(
+            s,
+            "most loaded branch {} at {pct:.1} %",
+            net.branches[i].name
+        );
     }
 }
 
@@ -153,14 +160,14 @@ fn write_tables(s: &mut String, net: &Network, r: &PowerFlowResult) {
     }
     let _ = writeln!(
         s,
-        "\n{:<12} {:>8} {:>8} {:>11} {:>11} {:>11} {:>11} {:>8}",
+        "\n{:<12} {:>12} {:>12} {:>11} {:>11} {:>11} {:>11} {:>8}",
         "branch", "from", "to", "P from MW", "Q from MVAr", "P to MW", "Q to MVAr", "load %"
     );
     for (b, x) in net.branches.iter().zip(&r.branches) {
         let loading = x.loading_pct.map_or("-".to_string(), |l| format!("{l:.1}"));
         let _ = writeln!(
             s,
-            "{:<12} {:>8} {:>8} {:>11.3} {:>11.3} {:>11.3} {:>11.3} {:>8}{}",
+            "{:<12} {:>12} {:>12} {:>11.3} {:>11.3} {:>11.3} {:>11.3} {:>8}{}",
             b.name,
             b.from_bus,
             b.to_bus,
@@ -169,7 +176,11 @@ fn write_tables(s: &mut String, net: &Network, r: &PowerFlowResult) {
             x.p_to_mw,
             x.q_to_mvar,
             loading,
-            if b.in_service { "" } else { " (out of service)" }
+            if b.in_service {
+                ""
+            } else {
+                " (out of service)"
+            }
         );
     }
 }

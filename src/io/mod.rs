@@ -21,9 +21,10 @@ pub fn load_network(path: &Path) -> Result<Network, LoadError> {
     match path.extension().and_then(|e| e.to_str()) {
         Some("ron") => network_from_ron(&text).map_err(|e| e.in_file(path)),
         Some("m") => {
-            let name = path
-                .file_stem()
-                .map_or_else(|| "network".to_string(), |s| s.to_string_lossy().into_owned());
+            let name = path.file_stem().map_or_else(
+                || "network".to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            );
             matpower::parse(&text, &name).map_err(|e| e.in_file(path))
         }
         other => Err(LoadError::UnknownKind {

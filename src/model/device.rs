@@ -17,12 +17,12 @@ pub enum Device {
 
 impl Device {
     pub fn name(&self) -> &str {
-        &self.common().0
+        self.common().0
     }
 
     /// The name of the bus the device is attached to.
     pub fn bus(&self) -> &str {
-        &self.common().1
+        self.common().1
     }
 
     pub fn in_service(&self) -> bool {

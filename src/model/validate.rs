@@ -107,7 +107,13 @@ impl Checker {
     }
 
     fn range(&mut self, element: &str, field: &'static str, min: f64, max: f64) {
-        self.value(element, field, min, |v| v <= max, "the minimum exceeds the maximum");
+        self.value(
+            element,
+            field,
+            min,
+            |v| v <= max,
+            "the minimum exceeds the maximum",
+        );
     }
 
     fn unique<'a>(&mut self, kind: &'static str, names: impl Iterator<Item = &'a str>) {
@@ -127,7 +133,13 @@ pub(super) fn validate(net: &Network) -> ValidationReport {
     let mut c = Checker {
         problems: Vec::new(),
     };
-    c.value("network", "base_mva", net.base_mva, |v| v > 0.0, "it must be positive");
+    c.value(
+        "network",
+        "base_mva",
+        net.base_mva,
+        |v| v > 0.0,
+        "it must be positive",
+    );
     c.unique("bus", net.buses.iter().map(|b| b.name.as_str()));
     c.unique("branch", net.branches.iter().map(|b| b.name.as_str()));
     c.unique("device", net.devices.iter().map(|d| d.name()));
@@ -143,8 +155,20 @@ pub(super) fn validate(net: &Network) -> ValidationReport {
 fn check_buses(c: &mut Checker, net: &Network) {
     for bus in &net.buses {
         let el = format!("bus '{}'", bus.name);
-        c.value(&el, "base_kv", bus.base_kv, |v| v > 0.0, "it must be positive");
-        c.value(&el, "vmin_pu", bus.vmin_pu, |v| v >= 0.0, "it must not be negative");
+        c.value(
+            &el,
+            "base_kv",
+            bus.base_kv,
+            |v| v > 0.0,
+            "it must be positive",
+        );
+        c.value(
+            &el,
+            "vmin_pu",
+            bus.vmin_pu,
+            |v| v >= 0.0,
+            "it must not be negative",
+        );
         c.finite(&el, "vmax_pu", bus.vmax_pu);
         c.range(&el, "vmin_pu", bus.vmin_pu, bus.vmax_pu);
         c.finite(&el, "position.x", bus.position.x);
@@ -176,7 +200,13 @@ fn check_branches(c: &mut Checker, net: &Network) {
             });
         }
         if let Some(rating) = br.rating_mva {
-            c.value(&el, "rating_mva", rating, |v| v > 0.0, "it must be positive");
+            c.value(
+                &el,
+                "rating_mva",
+                rating,
+                |v| v > 0.0,
+                "it must be positive",
+            );
         }
         if let BranchKind::Transformer {
             tap_ratio,
@@ -184,7 +214,13 @@ fn check_branches(c: &mut Checker, net: &Network) {
             tap_changer,
         } = &br.kind
         {
-            c.value(&el, "tap_ratio", *tap_ratio, |v| v > 0.0, "it must be positive");
+            c.value(
+                &el,
+                "tap_ratio",
+                *tap_ratio,
+                |v| v > 0.0,
+                "it must be positive",
+            );
             c.finite(&el, "shift_deg", *shift_deg);
             if let Some(t) = tap_changer {
                 c.finite(&el, "tap_changer.step_pct", t.step_pct);
@@ -248,7 +284,13 @@ fn check_device_values(c: &mut Checker, el: &str, dev: &Device) {
             c.range(el, "soc_min_mwh", s.soc_min_mwh, s.soc_max_mwh);
             let (lo, hi) = (s.soc_min_mwh, s.soc_max_mwh);
             let inside = |v: f64| v >= lo && v <= hi;
-            c.value(el, "soc_mwh", s.soc_mwh, inside, "it lies outside [soc_min_mwh, soc_max_mwh]");
+            c.value(
+                el,
+                "soc_mwh",
+                s.soc_mwh,
+                inside,
+                "it lies outside [soc_min_mwh, soc_max_mwh]",
+            );
             let eff = |v: f64| v > 0.0 && v <= 1.0;
             c.value(el, "efficiency", s.efficiency, eff, "it must lie in (0, 1]");
         }
@@ -261,7 +303,13 @@ fn check_device_values(c: &mut Checker, el: &str, dev: &Device) {
             c.finite(el, "q_mvar_per_step", s.q_mvar_per_step);
             let steps = s.steps;
             let ok = |v: f64| v <= f64::from(steps);
-            c.value(el, "step", f64::from(s.step), ok, "it exceeds the number of steps");
+            c.value(
+                el,
+                "step",
+                f64::from(s.step),
+                ok,
+                "it exceeds the number of steps",
+            );
         }
     }
 }
@@ -304,7 +352,10 @@ fn check_connectivity(c: &mut Checker, net: &Network) {
         .collect();
     let mut parent: Vec<usize> = (0..net.buses.len()).collect();
     for br in net.branches.iter().filter(|b| b.in_service) {
-        if let (Some(&f), Some(&t)) = (index.get(br.from_bus.as_str()), index.get(br.to_bus.as_str())) {
+        if let (Some(&f), Some(&t)) = (
+            index.get(br.from_bus.as_str()),
+            index.get(br.to_bus.as_str()),
+        ) {
             let (rf, rt) = (root(&mut parent, f), root(&mut parent, t));
             parent[rf] = rt;
         }
@@ -325,8 +376,11 @@ fn check_connectivity(c: &mut Checker, net: &Network) {
             None => islands.push((r, vec![bus.name.clone()])),
         }
     }
-    c.problems
-        .extend(islands.into_iter().map(|(_, buses)| Problem::Island { buses }));
+    c.problems.extend(
+        islands
+            .into_iter()
+            .map(|(_, buses)| Problem::Island { buses }),
+    );
 }
 
 /// Union-find root with path halving.

@@ -20,14 +20,21 @@ pub fn dc_angles(ybus: &Ybus, input: &SolverInput) -> Result<Vec<f64>, LinearSol
         }
     }
     // Net injection, moved to the right-hand side with phase shifts and slack angles below.
-    let mut p: Vec<f64> = (0..n).map(|i| input.s_fixed[i].re - input.shunt_y[i].re).collect();
+    let mut p: Vec<f64> = (0..n)
+        .map(|i| input.s_fixed[i].re - input.shunt_y[i].re)
+        .collect();
     let mut triplets: Vec<(usize, usize, f64)> = Vec::new();
     for s in &input.stamps {
         let (b, shift) = (s.dc_susceptance, s.shift_rad);
         // Flow from→to is b·(θf − θt − shift).
         p[s.from] += b * shift;
         p[s.to] -= b * shift;
-        for (r, c, v) in [(s.from, s.from, b), (s.from, s.to, -b), (s.to, s.from, -b), (s.to, s.to, b)] {
+        for (r, c, v) in [
+            (s.from, s.from, b),
+            (s.from, s.to, -b),
+            (s.to, s.from, -b),
+            (s.to, s.to, b),
+        ] {
             triplets.push((r, c, v));
         }
     }
@@ -44,7 +51,10 @@ pub fn dc_angles(ybus: &Ybus, input: &SolverInput) -> Result<Vec<f64>, LinearSol
     let mut lu = FaerLu::default();
     lu.analyze(count, &col_ptr, &row_idx)?;
     lu.factorize(&values)?;
-    let mut rhs: Vec<f64> = (0..n).filter(|&i| position[i].is_some()).map(|i| p[i]).collect();
+    let mut rhs: Vec<f64> = (0..n)
+        .filter(|&i| position[i].is_some())
+        .map(|i| p[i])
+        .collect();
     lu.solve_in_place(&mut rhs)?;
     for i in 0..n {
         if let Some(k) = position[i] {

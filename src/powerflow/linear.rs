@@ -60,9 +60,11 @@ impl SparseLu for FaerLu {
     ) -> Result<(), LinearSolveError> {
         let pattern =
             SymbolicSparseColMat::new_checked(n, n, col_ptr.to_vec(), None, row_idx.to_vec());
-        let symbolic =
-            faer::sparse::linalg::lu::factorize_symbolic_lu(pattern.as_ref(), LuSymbolicParams::default())
-                .map_err(failure)?;
+        let symbolic = faer::sparse::linalg::lu::factorize_symbolic_lu(
+            pattern.as_ref(),
+            LuSymbolicParams::default(),
+        )
+        .map_err(failure)?;
         let req = StackReq::any_of(&[
             symbolic.factorize_numeric_lu_scratch::<f64>(Par::Seq, Default::default()),
             symbolic.solve_in_place_scratch::<f64>(1, Par::Seq),

@@ -14,8 +14,8 @@ mod results;
 mod ybus;
 
 pub use linear::{FaerLu, LinearSolveError, SparseLu};
-pub use ordered_lu::OrderedLu;
 pub use newton::BusType;
+pub use ordered_lu::OrderedLu;
 pub use results::{BranchResult, BusResult, DeviceResult, PowerFlowResult, Start};
 
 use compile::{Index, SolverInput};
@@ -97,14 +97,21 @@ impl PowerFlow {
             self.input.stamps.iter().map(|s| (s.from, s.to)).collect();
         self.index.read(net, &self.pinned_q_mvar, &mut self.input);
         let same_branches = old_ends.len() == self.input.stamps.len()
-            && old_ends.iter().zip(&self.input.stamps).all(|(&e, s)| e == (s.from, s.to));
+            && old_ends
+                .iter()
+                .zip(&self.input.stamps)
+                .all(|(&e, s)| e == (s.from, s.to));
         if !same_branches {
             self.ybus = Ybus::new(net.buses.len(), &self.input.stamps, &self.input.shunt_y);
         } else {
             self.ybus.refill(&self.input.stamps, &self.input.shunt_y);
         }
         if !same_branches || old_types != self.input.types {
-            self.newton = Newton::new(&self.ybus, &self.input.types, Box::new(OrderedLu::default()))?;
+            self.newton = Newton::new(
+                &self.ybus,
+                &self.input.types,
+                Box::new(OrderedLu::default()),
+            )?;
         }
         Ok(())
     }
@@ -176,7 +183,12 @@ impl PowerFlow {
         }
     }
 
-    fn result(&self, net: &Network, outcome: newton::NewtonOutcome, start: Start) -> PowerFlowResult {
+    fn result(
+        &self,
+        net: &Network,
+        outcome: newton::NewtonOutcome,
+        start: Start,
+    ) -> PowerFlowResult {
         let mut current = vec![C64::default(); self.v.len()];
         self.ybus.mul_into(&self.v, &mut current);
         let devices = &self.index.device_bus;
@@ -188,7 +200,12 @@ impl PowerFlow {
     fn pin_violations(&mut self, net: &Network, result: &PowerFlowResult) -> bool {
         let n = net.buses.len();
         let (mut q, mut q_min, mut q_max) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-        for ((dev, &b), out) in net.devices.iter().zip(&self.index.device_bus).zip(&result.devices) {
+        for ((dev, &b), out) in net
+            .devices
+            .iter()
+            .zip(&self.index.device_bus)
+            .zip(&result.devices)
+        {
             if let Device::Generator(g) = dev
                 && g.in_service
                 && g.vm_setpoint_pu.is_some()

@@ -63,7 +63,9 @@ impl Newton {
         types: &[BusType],
         mut lu: Box<dyn SparseLu + Send>,
     ) -> Result<Self, LinearSolveError> {
-        let pvpq: Vec<usize> = (0..ybus.n).filter(|&i| types[i] != BusType::Slack).collect();
+        let pvpq: Vec<usize> = (0..ybus.n)
+            .filter(|&i| types[i] != BusType::Slack)
+            .collect();
         let pq: Vec<usize> = (0..ybus.n).filter(|&i| types[i] == BusType::Pq).collect();
         let (mut angle_pos, mut magnitude_pos) = (vec![None; ybus.n], vec![None; ybus.n]);
         for (c, &i) in pvpq.iter().enumerate() {
@@ -130,7 +132,12 @@ impl Newton {
         };
         while norm >= tolerance_pu {
             if !norm.is_finite() {
-                return outcome(false, iterations, norm, Some("the iteration diverged".into()));
+                return outcome(
+                    false,
+                    iterations,
+                    norm,
+                    Some("the iteration diverged".into()),
+                );
             }
             if iterations == max_iterations {
                 let why = format!("no convergence within {max_iterations} iterations");
@@ -181,9 +188,10 @@ impl Newton {
         for (c, &i) in self.pq.iter().enumerate() {
             self.mismatch[npvpq + c] = s(i).im;
         }
-        self.mismatch
-            .iter()
-            .fold(0.0_f64, |m, x| if x.is_nan() { f64::NAN } else { m.max(x.abs()) })
+        self.mismatch.iter().fold(
+            0.0_f64,
+            |m, x| if x.is_nan() { f64::NAN } else { m.max(x.abs()) },
+        )
     }
 
     /// dS/dθ and dS/d|V| for every Ybus entry, then the Jacobian values gathered from them.

@@ -108,10 +108,10 @@ impl SparseLu for OrderedLu {
     }
 
     fn solve_in_place(&mut self, rhs: &mut [f64]) -> Result<(), LinearSolveError> {
-        if self.fallback_active {
-            if let Some(f) = &mut self.fallback {
-                return f.solve_in_place(rhs);
-            }
+        if self.fallback_active
+            && let Some(f) = &mut self.fallback
+        {
+            return f.solve_in_place(rhs);
         }
         let y = &mut self.work;
         for (k, &old) in self.perm.iter().enumerate() {
@@ -186,8 +186,8 @@ fn amd_order(
     let pattern = SymbolicSparseColMatRef::new_checked(n, n, col_ptr, None, row_idx);
     let mut perm = vec![0usize; n];
     let mut perm_inv = vec![0usize; n];
-    let mut scratch =
-        MemBuffer::try_new(amd::order_scratch::<usize>(n, row_idx.len())).map_err(|e| failed(&e))?;
+    let mut scratch = MemBuffer::try_new(amd::order_scratch::<usize>(n, row_idx.len()))
+        .map_err(|e| failed(&e))?;
     amd::order(
         &mut perm,
         &mut perm_inv,
@@ -201,23 +201,34 @@ fn amd_order(
 
 /// The patterns of L and U for diagonal pivots: column k of U holds the rows j < k reached
 /// from A(:, k) through earlier columns of L; L(:, k) holds the rows below k so reached.
-fn symbolic_factors(n: usize, a_col_ptr: &[usize], a_entries: &[(usize, usize)]) -> (Factor, Factor) {
-    let mut lower = Factor { col_ptr: vec![0], ..Factor::default() };
-    let mut upper = Factor { col_ptr: vec![0], ..Factor::default() };
+fn symbolic_factors(
+    n: usize,
+    a_col_ptr: &[usize],
+    a_entries: &[(usize, usize)],
+) -> (Factor, Factor) {
+    let mut lower = Factor {
+        col_ptr: vec![0],
+        ..Factor::default()
+    };
+    let mut upper = Factor {
+        col_ptr: vec![0],
+        ..Factor::default()
+    };
     let mut mark = vec![usize::MAX; n];
     let mut pending = BinaryHeap::new();
     let mut below = Vec::new();
     for k in 0..n {
-        let mut visit = |i: usize, pending: &mut BinaryHeap<Reverse<usize>>, below: &mut Vec<usize>| {
-            if mark[i] != k {
-                mark[i] = k;
-                match i.cmp(&k) {
-                    std::cmp::Ordering::Less => pending.push(Reverse(i)),
-                    std::cmp::Ordering::Greater => below.push(i),
-                    std::cmp::Ordering::Equal => {}
+        let mut visit =
+            |i: usize, pending: &mut BinaryHeap<Reverse<usize>>, below: &mut Vec<usize>| {
+                if mark[i] != k {
+                    mark[i] = k;
+                    match i.cmp(&k) {
+                        std::cmp::Ordering::Less => pending.push(Reverse(i)),
+                        std::cmp::Ordering::Greater => below.push(i),
+                        std::cmp::Ordering::Equal => {}
+                    }
                 }
-            }
-        };
+            };
         for &(row, _) in &a_entries[a_col_ptr[k]..a_col_ptr[k + 1]] {
             visit(row, &mut pending, &mut below);
         }
@@ -269,7 +280,9 @@ mod tests {
         let mut lu = OrderedLu::default();
         lu.analyze(n, &col_ptr, &rows).unwrap();
         let mut x = b.to_vec();
-        let result = lu.factorize(&values).and_then(|()| lu.solve_in_place(&mut x));
+        let result = lu
+            .factorize(&values)
+            .and_then(|()| lu.solve_in_place(&mut x));
         (result.map(|()| x), lu.fallback_active)
     }
 

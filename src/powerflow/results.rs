@@ -148,16 +148,32 @@ fn device_outputs(
         }
         let vm2 = v[b].norm_sqr();
         out[k] = match dev {
-            Device::Load(l) => DeviceResult { p_mw: l.p_mw, q_mvar: l.q_mvar },
-            Device::Renewable(r) => DeviceResult { p_mw: r.p_mw, q_mvar: r.q_mvar },
-            Device::Storage(s) => DeviceResult { p_mw: s.p_mw, q_mvar: s.q_mvar },
-            Device::Shunt(s) => DeviceResult { p_mw: s.g_mw * vm2, q_mvar: s.q_mvar() * vm2 },
-            Device::Generator(g) if g.vm_setpoint_pu.is_none() => {
-                DeviceResult { p_mw: g.p_mw, q_mvar: g.q_mvar }
-            }
+            Device::Load(l) => DeviceResult {
+                p_mw: l.p_mw,
+                q_mvar: l.q_mvar,
+            },
+            Device::Renewable(r) => DeviceResult {
+                p_mw: r.p_mw,
+                q_mvar: r.q_mvar,
+            },
+            Device::Storage(s) => DeviceResult {
+                p_mw: s.p_mw,
+                q_mvar: s.q_mvar,
+            },
+            Device::Shunt(s) => DeviceResult {
+                p_mw: s.g_mw * vm2,
+                q_mvar: s.q_mvar() * vm2,
+            },
+            Device::Generator(g) if g.vm_setpoint_pu.is_none() => DeviceResult {
+                p_mw: g.p_mw,
+                q_mvar: g.q_mvar,
+            },
             Device::Generator(g) => {
                 controllers[b].push(k);
-                DeviceResult { p_mw: g.p_mw, q_mvar: 0.0 }
+                DeviceResult {
+                    p_mw: g.p_mw,
+                    q_mvar: 0.0,
+                }
             }
             Device::ExternalGrid(_) if input.types[b] == BusType::Slack => {
                 controllers[b].push(k);

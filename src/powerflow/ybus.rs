@@ -45,7 +45,11 @@ impl BranchStamp {
     pub fn new(from: usize, to: usize, br: &crate::model::Branch) -> Self {
         let tap = br.tap_ratio();
         // A purely resistive branch still couples its buses in the DC estimate.
-        let reactance = if br.x_pu != 0.0 { br.x_pu } else { br.r_pu.hypot(br.x_pu) };
+        let reactance = if br.x_pu != 0.0 {
+            br.x_pu
+        } else {
+            br.r_pu.hypot(br.x_pu)
+        };
         BranchStamp {
             from,
             to,

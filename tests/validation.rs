@@ -1,0 +1,379 @@
+//! `Network::validate`: one test per kind of problem, each checking the problem found and that
+//! its message names the element; and that the power flow refuses invalid networks.
+
+use gridpilot::model::{
+    Branch, BranchKind, Bus, Capability, Device, ExternalGrid, Load, Network, Problem, Storage,
+    TapChanger,
+};
+use gridpilot::powerflow::{PowerFlow, SolveOptions};
+
+/// A valid three-bus feeder: grid at A, transformer A–B with a tap changer, line B–C, a load
+/// and a storage unit at C.
+fn valid() -> Network {
+    let mut net = Network::new("feeder", 100.0);
+    net.buses = vec![Bus::new("A", 110.0), Bus::new("B", 20.0), Bus::new("C", 20.0)];
+    let mut trafo = Branch::line("T", "A", "B", 0.002, 0.06);
+    trafo.kind = BranchKind::Transformer {
+        tap_ratio: 1.0,
+        shift_deg: 0.0,
+        tap_changer: Some(TapChanger {
+            min_position: -8,
+            max_position: 8,
+            step_pct: 1.25,
+            position: 0,
+        }),
+    };
+    net.branches = vec![trafo, Branch::line("L", "B", "C", 0.01, 0.02)];
+    net.devices = vec![
+        Device::ExternalGrid(ExternalGrid {
+            name: "grid".into(),
+            bus: "A".into(),
+            vm_pu: 1.0,
+            va_deg: 0.0,
+            p_min_mw: None,
+            p_max_mw: None,
+            q_min_mvar: None,
+            q_max_mvar: None,
+            in_service: true,
+        }),
+        Device::Load(Load {
+            name: "load".into(),
+            bus: "C".into(),
+            p_mw: 5.0,
+            q_mvar: 1.0,
+            in_service: true,
+        }),
+        Device::Storage(Storage {
+            name: "bat".into(),
+            bus: "C".into(),
+            capability: Capability {
+                p_min_mw: -2.0,
+                p_max_mw: 2.0,
+                q_min_mvar: -1.0,
+                q_max_mvar: 1.0,
+                p_plus_mw: None,
+                p_minus_mw: None,
+                q_plus_mvar: None,
+                q_minus_mvar: None,
+            },
+            soc_min_mwh: 0.0,
+            soc_max_mwh: 10.0,
+            efficiency: 0.95,
+            soc_mwh: 5.0,
+            p_mw: 0.0,
+            q_mvar: 0.0,
+            in_service: true,
+        }),
+    ];
+    net
+}
+
+fn branch<'a>(net: &'a mut Network, name: &str) -> &'a mut Branch {
+    net.branches.iter_mut().find(|b| b.name == name).unwrap()
+}
+
+fn bus<'a>(net: &'a mut Network, name: &str) -> &'a mut Bus {
+    net.buses.iter_mut().find(|b| b.name == name).unwrap()
+}
+
+fn storage(net: &mut Network) -> &mut Storage {
+    net.devices
+        .iter_mut()
+        .find_map(|d| match d {
+            Device::Storage(s) => Some(s),
+            _ => None,
+        })
+        .unwrap()
+}
+
+/// The problems found, after checking that the power flow refuses the network too.
+fn problems(net: &Network) -> Vec<Problem> {
+    let report = net.validate();
+    assert!(!report.is_ok(), "the network should be invalid");
+    assert!(
+        PowerFlow::new(net).is_err(),
+        "the power flow accepted an invalid network"
+    );
+    report.problems
+}
+
+/// The one problem found, whose message must contain every fragment.
+fn only_problem(net: &Network, fragments: &[&str]) -> Problem {
+    let mut found = problems(net);
+    assert_eq!(found.len(), 1, "expected one problem, got {found:?}");
+    let problem = found.remove(0);
+    let text = problem.to_string();
+    for f in fragments {
+        assert!(text.contains(f), "message lacks {f:?}: {text}");
+    }
+    problem
+}
+
+fn invalid_value(element: &str, field: &'static str, value: f64, reason: &'static str) -> Problem {
+    Problem::InvalidValue {
+        element: element.into(),
+        field,
+        value,
+        reason,
+    }
+}
+
+#[test]
+fn valid_network_has_no_problems_and_solves() {
+    let net = valid();
+    let report = net.validate();
+    assert!(report.is_ok(), "{report}");
+    let mut pf = PowerFlow::new(&net).unwrap();
+    let result = pf.solve(&net, &SolveOptions::default()).unwrap();
+    assert!(result.converged, "{:?}", result.failure);
+}
+
+#[test]
+fn branch_to_unknown_bus() {
+    let mut net = valid();
+    net.branches.push(Branch::line("X", "B", "Z", 0.01, 0.02));
+    let p = only_problem(&net, &["branch 'X'", "'Z'"]);
+    assert_eq!(
+        p,
+        Problem::UnknownBus {
+            element: "branch 'X'".into(),
+            bus: "Z".into()
+        }
+    );
+}
+
+#[test]
+fn device_at_unknown_bus() {
+    let mut net = valid();
+    let Device::Load(load) = &mut net.devices[1] else {
+        unreachable!()
+    };
+    load.bus = "Nowhere".into();
+    let p = only_problem(&net, &["load 'load'", "'Nowhere'"]);
+    assert_eq!(
+        p,
+        Problem::UnknownBus {
+            element: "load 'load'".into(),
+            bus: "Nowhere".into()
+        }
+    );
+}
+
+#[test]
+fn duplicate_bus_names() {
+    let mut net = valid();
+    net.buses.push(Bus::new("B", 20.0));
+    let found = problems(&net);
+    let dup = Problem::DuplicateName {
+        kind: "bus",
+        name: "B".into(),
+    };
+    assert!(found.contains(&dup), "{found:?}");
+    assert!(dup.to_string().contains("bus") && dup.to_string().contains("'B'"));
+}
+
+#[test]
+fn duplicate_branch_names() {
+    let mut net = valid();
+    let copy = Branch::line("L", "A", "C", 0.01, 0.02);
+    net.branches.push(copy);
+    let p = only_problem(&net, &["branch", "'L'"]);
+    assert_eq!(
+        p,
+        Problem::DuplicateName {
+            kind: "branch",
+            name: "L".into()
+        }
+    );
+}
+
+#[test]
+fn duplicate_device_names() {
+    let mut net = valid();
+    let copy = net.devices[1].clone();
+    net.devices.push(copy);
+    let p = only_problem(&net, &["device", "'load'"]);
+    assert_eq!(
+        p,
+        Problem::DuplicateName {
+            kind: "device",
+            name: "load".into()
+        }
+    );
+}
+
+#[test]
+fn no_external_grid_means_no_slack() {
+    let mut net = valid();
+    net.devices.remove(0);
+    assert_eq!(
+        only_problem(&net, &["no external grid"]),
+        Problem::NoSlack
+    );
+}
+
+#[test]
+fn out_of_service_external_grid_means_no_slack() {
+    let mut net = valid();
+    let Device::ExternalGrid(grid) = &mut net.devices[0] else {
+        unreachable!()
+    };
+    grid.in_service = false;
+    assert_eq!(only_problem(&net, &[]), Problem::NoSlack);
+}
+
+#[test]
+fn zero_impedance_branch() {
+    let mut net = valid();
+    let l = branch(&mut net, "L");
+    (l.r_pu, l.x_pu) = (0.0, 0.0);
+    assert_eq!(
+        only_problem(&net, &["branch 'L'", "zero impedance"]),
+        Problem::ZeroImpedance { branch: "L".into() }
+    );
+}
+
+#[test]
+fn island_lists_its_buses() {
+    let mut net = valid();
+    net.buses.push(Bus::new("D", 20.0));
+    net.buses.push(Bus::new("E", 20.0));
+    net.branches.push(Branch::line("DE", "D", "E", 0.01, 0.02));
+    let p = only_problem(&net, &["'D'", "'E'", "not connected"]);
+    assert_eq!(
+        p,
+        Problem::Island {
+            buses: vec!["D".into(), "E".into()]
+        }
+    );
+}
+
+#[test]
+fn out_of_service_branch_cuts_off_an_island() {
+    let mut net = valid();
+    branch(&mut net, "L").in_service = false;
+    let p = only_problem(&net, &["bus 'C' is not connected"]);
+    assert_eq!(
+        p,
+        Problem::Island {
+            buses: vec!["C".into()]
+        }
+    );
+}
+
+#[test]
+fn nan_load_power() {
+    let mut net = valid();
+    let Device::Load(load) = &mut net.devices[1] else {
+        unreachable!()
+    };
+    load.p_mw = f64::NAN;
+    // NaN never equals itself, so the variant is matched rather than compared.
+    let p = only_problem(&net, &["load 'load'", "p_mw", "finite"]);
+    assert!(
+        matches!(&p, Problem::InvalidValue { element, field: "p_mw", value, .. }
+            if element == "load 'load'" && value.is_nan()),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn infinite_resistance() {
+    let mut net = valid();
+    branch(&mut net, "L").r_pu = f64::INFINITY;
+    assert_eq!(
+        only_problem(&net, &["branch 'L'", "r_pu"]),
+        invalid_value("branch 'L'", "r_pu", f64::INFINITY, "it must be a finite number")
+    );
+}
+
+#[test]
+fn vmin_above_vmax() {
+    let mut net = valid();
+    let b = bus(&mut net, "B");
+    (b.vmin_pu, b.vmax_pu) = (1.2, 1.1);
+    assert_eq!(
+        only_problem(&net, &["bus 'B'", "vmin_pu"]),
+        invalid_value("bus 'B'", "vmin_pu", 1.2, "the minimum exceeds the maximum")
+    );
+}
+
+#[test]
+fn negative_base_voltage() {
+    let mut net = valid();
+    bus(&mut net, "C").base_kv = -20.0;
+    assert_eq!(
+        only_problem(&net, &["bus 'C'", "base_kv"]),
+        invalid_value("bus 'C'", "base_kv", -20.0, "it must be positive")
+    );
+}
+
+#[test]
+fn storage_state_of_charge_outside_its_limits() {
+    let mut net = valid();
+    storage(&mut net).soc_mwh = 12.0;
+    assert_eq!(
+        only_problem(&net, &["storage 'bat'", "soc_mwh"]),
+        invalid_value(
+            "storage 'bat'",
+            "soc_mwh",
+            12.0,
+            "it lies outside [soc_min_mwh, soc_max_mwh]"
+        )
+    );
+}
+
+#[test]
+fn storage_efficiency_above_one() {
+    let mut net = valid();
+    storage(&mut net).efficiency = 1.05;
+    assert_eq!(
+        only_problem(&net, &["storage 'bat'", "efficiency"]),
+        invalid_value("storage 'bat'", "efficiency", 1.05, "it must lie in (0, 1]")
+    );
+}
+
+#[test]
+fn tap_position_outside_its_range() {
+    let mut net = valid();
+    if let BranchKind::Transformer {
+        tap_changer: Some(t),
+        ..
+    } = &mut branch(&mut net, "T").kind
+    {
+        t.position = 9;
+    }
+    assert_eq!(
+        only_problem(&net, &["branch 'T'", "tap_changer.position"]),
+        invalid_value(
+            "branch 'T'",
+            "tap_changer.position",
+            9.0,
+            "it lies outside the tap changer's range"
+        )
+    );
+}
+
+#[test]
+fn empty_network_is_refused_without_panic() {
+    let net = Network::new("empty", 100.0);
+    assert_eq!(problems(&net), [Problem::NoSlack]);
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let mut net = valid();
+    branch(&mut net, "L").r_pu = f64::INFINITY;
+    bus(&mut net, "C").base_kv = -20.0;
+    storage(&mut net).efficiency = 0.0;
+    let report = net.validate();
+    assert_eq!(report.problems.len(), 3, "{report}");
+    // One problem per line, in the order found.
+    let text = report.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("bus 'C'"), "{text}");
+    assert!(lines[1].starts_with("branch 'L'"), "{text}");
+    assert!(lines[2].starts_with("storage 'bat'"), "{text}");
+    assert!(PowerFlow::new(&net).is_err());
+}
