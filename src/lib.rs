@@ -8,3 +8,4 @@ pub mod app;
 pub mod io;
 pub mod model;
 pub mod powerflow;
+pub mod sim;

@@ -12,7 +12,10 @@ fn project(path: &str) -> PathBuf {
 
 fn solves(net: &Network) {
     assert!(net.validate().is_ok(), "{}: {}", net.name, net.validate());
-    let r = PowerFlow::new(net).unwrap().solve(net, &SolveOptions::default()).unwrap();
+    let r = PowerFlow::new(net)
+        .unwrap()
+        .solve(net, &SolveOptions::default())
+        .unwrap();
     assert!(r.converged, "{}: {:?}", net.name, r.failure);
 }
 
@@ -32,7 +35,10 @@ fn bundled_networks_solve() {
 #[test]
 fn readme_example_network_solves() {
     let readme = std::fs::read_to_string(project("README.md")).unwrap();
-    let start = readme.find("```ron\n").expect("the README shows a network file") + 7;
+    let start = readme
+        .find("```ron\n")
+        .expect("the README shows a network file")
+        + 7;
     let end = start + readme[start..].find("```").unwrap();
     let net = network_from_ron(&readme[start..end]).unwrap();
     assert_eq!(net.buses.len(), 2);
@@ -42,7 +48,10 @@ fn readme_example_network_solves() {
 #[test]
 fn three_bus_feeder_balances_power() {
     let net = load_network(&project("networks/three_bus_feeder.ron")).unwrap();
-    let r = PowerFlow::new(&net).unwrap().solve(&net, &SolveOptions::default()).unwrap();
+    let r = PowerFlow::new(&net)
+        .unwrap()
+        .solve(&net, &SolveOptions::default())
+        .unwrap();
     // Grid supply = load − solar + losses (battery idle, capacitor lossless).
     assert!((r.slack_p_mw - (4.0 - 2.5 + r.losses_mw)).abs() < 1e-8);
     assert!(r.losses_mw > 0.0);

@@ -115,7 +115,9 @@ fn hand_written_network_parses_and_validates() {
     assert_eq!(mv.label.as_deref(), Some("substation busbar"));
 
     let t1 = net.branch("T1").unwrap();
-    assert!(matches!(&t1.kind, BranchKind::Transformer { tap_changer: Some(t), .. } if t.position == 2));
+    assert!(
+        matches!(&t1.kind, BranchKind::Transformer { tap_changer: Some(t), .. } if t.position == 2)
+    );
     assert_eq!(t1.tap_ratio(), 1.0 + 2.0 * 1.25 / 100.0);
     assert_eq!(t1.rating_mva, Some(40.0));
     assert!(t1.in_service);
@@ -124,7 +126,14 @@ fn hand_written_network_parses_and_validates() {
     let kinds: Vec<&str> = net.devices.iter().map(Device::kind_name).collect();
     assert_eq!(
         kinds,
-        ["external grid", "load", "generator", "solar", "storage", "shunt"]
+        [
+            "external grid",
+            "load",
+            "generator",
+            "solar",
+            "storage",
+            "shunt"
+        ]
     );
     let Some(Device::Generator(chp)) = net.device("chp") else {
         panic!("no generator chp");
@@ -195,7 +204,10 @@ fn syntax_error_names_file_and_line() {
     let text = FEEDER.replace(r#"(name: "L1", from_bus"#, r#"(name: "L1" from_bus"#);
     let line = line_of(&text, r#"name: "L1""#);
     let (_, err) = load_error(dir.path(), "broken.ron", text.as_bytes());
-    assert!(matches!(err, LoadError::AtLine { line: l, .. } if l == line), "{err:?}");
+    assert!(
+        matches!(err, LoadError::AtLine { line: l, .. } if l == line),
+        "{err:?}"
+    );
     assert_message(&err, "broken.ron", &[&format!("broken.ron:{line}:")]);
 }
 
@@ -228,7 +240,10 @@ fn nan_parses_but_fails_validation_naming_element_and_field() {
         "{problems:?}"
     );
     let text = problems[0].to_string();
-    assert!(text.contains("load 'load1'") && text.contains("p_mw"), "{text}");
+    assert!(
+        text.contains("load 'load1'") && text.contains("p_mw"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -246,7 +261,10 @@ fn binary_garbage_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let garbage: Vec<u8> = (0..=255u8).rev().cycle().take(1000).collect();
     let (_, err) = load_error(dir.path(), "garbage.ron", &garbage);
-    assert!(matches!(err, LoadError::NotText { offset: 0, .. }), "{err:?}");
+    assert!(
+        matches!(err, LoadError::NotText { offset: 0, .. }),
+        "{err:?}"
+    );
     assert_message(&err, "garbage.ron", &["not a text file"]);
 }
 

@@ -11,7 +11,11 @@ use gridpilot::powerflow::{PowerFlow, SolveOptions};
 /// and a storage unit at C.
 fn valid() -> Network {
     let mut net = Network::new("feeder", 100.0);
-    net.buses = vec![Bus::new("A", 110.0), Bus::new("B", 20.0), Bus::new("C", 20.0)];
+    net.buses = vec![
+        Bus::new("A", 110.0),
+        Bus::new("B", 20.0),
+        Bus::new("C", 20.0),
+    ];
     let mut trafo = Branch::line("T", "A", "B", 0.002, 0.06);
     trafo.kind = BranchKind::Transformer {
         tap_ratio: 1.0,
@@ -206,10 +210,7 @@ fn duplicate_device_names() {
 fn no_external_grid_means_no_slack() {
     let mut net = valid();
     net.devices.remove(0);
-    assert_eq!(
-        only_problem(&net, &["no external grid"]),
-        Problem::NoSlack
-    );
+    assert_eq!(only_problem(&net, &["no external grid"]), Problem::NoSlack);
 }
 
 #[test]
@@ -283,7 +284,12 @@ fn infinite_resistance() {
     branch(&mut net, "L").r_pu = f64::INFINITY;
     assert_eq!(
         only_problem(&net, &["branch 'L'", "r_pu"]),
-        invalid_value("branch 'L'", "r_pu", f64::INFINITY, "it must be a finite number")
+        invalid_value(
+            "branch 'L'",
+            "r_pu",
+            f64::INFINITY,
+            "it must be a finite number"
+        )
     );
 }
 

@@ -7,6 +7,7 @@
 mod branch;
 mod bus;
 mod device;
+mod scenario;
 mod validate;
 
 pub use branch::{Branch, BranchKind, TapChanger};
@@ -14,6 +15,9 @@ pub use bus::{Bus, Position};
 pub use device::{
     Capability, Device, ExternalGrid, GenCost, Generator, Load, Renewable, RenewableSource, Shunt,
     Storage,
+};
+pub use scenario::{
+    DailyShape, PowerFlowSettings, Profile, Protection, RewardSettings, Scenario, Series,
 };
 pub use validate::{Problem, ValidationReport};
 
@@ -32,6 +36,9 @@ pub struct Network {
     pub branches: Vec<Branch>,
     #[serde(default)]
     pub devices: Vec<Device>,
+    /// Time series, reward and protection for running episodes; a plain network has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<Scenario>,
 }
 
 impl Network {
@@ -43,6 +50,7 @@ impl Network {
             buses: Vec::new(),
             branches: Vec::new(),
             devices: Vec::new(),
+            scenario: None,
         }
     }
 
