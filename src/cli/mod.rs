@@ -60,6 +60,7 @@ impl SolveArgs {
             tolerance_pu: self.tol,
             max_iterations: self.max_iter,
             enforce_q_limits: self.enforce_q_limits,
+            dc_fallback: true,
         })
     }
 }

@@ -1,13 +1,15 @@
-//! File formats: RON network files and MATPOWER case import.
+//! File formats: RON network files, MATPOWER case import and numeric CSV tables.
 //!
 //! Every error names the file and, where there is one, the line at fault.
 
 mod atomic;
+mod csv;
 mod error;
 pub mod matpower;
 mod network_file;
 
 pub use atomic::write_atomic;
+pub use csv::{NumericTable, parse_numeric_csv, read_csv_column, read_numeric_csv};
 pub use error::{LoadError, ParseError};
 pub use network_file::{network_from_ron, network_to_ron, save_network};
 

@@ -19,6 +19,9 @@ pub struct Branch {
     pub rating_mva: Option<f64>,
     #[serde(default = "default_true")]
     pub in_service: bool,
+    /// Whether an operator (or agent) may open and close it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub switchable: bool,
     #[serde(default)]
     pub kind: BranchKind,
 }
@@ -71,6 +74,7 @@ impl Branch {
             b_pu: 0.0,
             rating_mva: None,
             in_service: true,
+            switchable: false,
             kind: BranchKind::Line,
         }
     }

@@ -165,6 +165,13 @@ pub struct PowerFlowSettings {
     pub tolerance_pu: f64,
     #[serde(default = "default_max_iterations")]
     pub max_iterations: usize,
+    /// Retry a failed flat start from DC power-flow angles before declaring the step failed.
+    #[serde(default = "default_true")]
+    pub dc_fallback: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_tolerance() -> f64 {
@@ -180,6 +187,7 @@ impl Default for PowerFlowSettings {
         PowerFlowSettings {
             tolerance_pu: default_tolerance(),
             max_iterations: default_max_iterations(),
+            dc_fallback: true,
         }
     }
 }

@@ -33,6 +33,8 @@ pub struct SolveOptions {
     /// Turn PV buses whose generators exceed their reactive limits into PQ buses at the limit,
     /// and solve again, until no limit is exceeded.
     pub enforce_q_limits: bool,
+    /// When a flat start fails, try again from DC power-flow angles.
+    pub dc_fallback: bool,
 }
 
 impl Default for SolveOptions {
@@ -41,6 +43,7 @@ impl Default for SolveOptions {
             tolerance_pu: 1e-8,
             max_iterations: 10,
             enforce_q_limits: false,
+            dc_fallback: true,
         }
     }
 }
@@ -117,8 +120,9 @@ impl PowerFlow {
     }
 
     /// Solves the network from a flat start: 1 p.u. and 0° at PQ buses, setpoints elsewhere.
-    /// Where that fails to converge, it solves again with angles from a DC power flow, which
-    /// large transmission cases need (MATPOWER diverges from a flat start on them too).
+    /// Where that fails to converge, it solves again with angles from a DC power flow (unless
+    /// `dc_fallback` is off), which large transmission cases need (MATPOWER diverges from a
+    /// flat start on them too).
     pub fn solve(
         &mut self,
         net: &Network,
@@ -127,7 +131,7 @@ impl PowerFlow {
         self.pinned_q_mvar.fill(None);
         self.update(net)?;
         let flat = self.solve_from(net, options, Start::Flat)?;
-        if flat.converged {
+        if flat.converged || !options.dc_fallback {
             return Ok(flat);
         }
         self.pinned_q_mvar.fill(None);

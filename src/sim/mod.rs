@@ -1,4 +1,18 @@
 //! The environment behind every episode: time series, device dynamics, reward, safety and
 //! protection, with Gymnasium's reset/step semantics. It runs and is tested with no window.
 
+mod actions;
 pub mod capability;
+mod env;
+mod observation;
+mod reward;
+mod safety;
+mod series;
+mod spaces;
+
+pub use actions::Clipping;
+pub use env::{Environment, Event, ResetOptions, SimError, StepInfo, StepResult};
+pub use observation::gym_anm_layout;
+pub use reward::RewardTerms;
+pub use safety::{Severity, Violation, ViolationKind};
+pub use spaces::{Component, position};

@@ -385,6 +385,7 @@ fn read_branch(cells: &Cells, name: String, from: u64, to: u64) -> Result<Branch
     } else {
         BranchKind::Line
     };
+    let in_service = cells.finite(10, "status")? > 0.0;
     Ok(Branch {
         name,
         from_bus: from.to_string(),
@@ -394,7 +395,9 @@ fn read_branch(cells: &Cells, name: String, from: u64, to: u64) -> Result<Branch
         b_pu: cells.finite(4, "b")?,
         // 0 (and Inf) mean unlimited in MATPOWER.
         rating_mva: Some(rate_a_mva).filter(|r| *r > 0.0 && r.is_finite()),
-        in_service: cells.finite(10, "status")? > 0.0,
+        in_service,
+        // A branch the case leaves open is a tie switch (as in the distribution feeders).
+        switchable: !in_service,
         kind,
     })
 }

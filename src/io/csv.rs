@@ -1,0 +1,82 @@
+//! Numeric CSV tables: a header naming the columns, then one row of numbers per time step.
+//! Used for device time series and for scheduled actions.
+
+use std::path::Path;
+
+use super::{LoadError, ParseError, read_text};
+
+/// A CSV file of numbers with named columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumericTable {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<f64>>,
+}
+
+impl NumericTable {
+    /// The values of one column, if it exists.
+    pub fn column(&self, name: &str) -> Option<Vec<f64>> {
+        let c = self.columns.iter().position(|n| n == name)?;
+        Some(self.rows.iter().map(|r| r[c]).collect())
+    }
+}
+
+/// Reads a numeric CSV file; every error names the file, the line and the column.
+pub fn read_numeric_csv(path: &Path) -> Result<NumericTable, LoadError> {
+    parse_numeric_csv(&read_text(path)?).map_err(|e| e.in_file(path))
+}
+
+/// Parses numeric CSV text: comma-separated, a header line, blank lines ignored.
+pub fn parse_numeric_csv(text: &str) -> Result<NumericTable, ParseError> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty());
+    let Some((_, header)) = lines.next() else {
+        return Err(ParseError::at(0, "the file has no header line"));
+    };
+    let columns: Vec<String> = header.split(',').map(|c| c.trim().to_string()).collect();
+    if let Some(blank) = columns.iter().position(|c| c.is_empty()) {
+        return Err(ParseError::at(
+            1,
+            format!("column {} has no name", blank + 1),
+        ));
+    }
+    let mut rows = Vec::new();
+    for (line, text) in lines {
+        let cells: Vec<&str> = text.split(',').map(str::trim).collect();
+        if cells.len() != columns.len() {
+            let msg = format!(
+                "{} cells where the header has {}",
+                cells.len(),
+                columns.len()
+            );
+            return Err(ParseError::at(line, msg));
+        }
+        let row = cells
+            .iter()
+            .zip(&columns)
+            .map(|(cell, name)| match cell.parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(v),
+                _ => Err(ParseError::at(
+                    line,
+                    format!("column '{name}': '{cell}' is not a finite number"),
+                )),
+            })
+            .collect::<Result<Vec<f64>, _>>()?;
+        rows.push(row);
+    }
+    Ok(NumericTable { columns, rows })
+}
+
+/// One column of a numeric CSV file, or a message naming the file and what is wrong.
+pub fn read_csv_column(path: &Path, column: &str) -> Result<Vec<f64>, String> {
+    let table = read_numeric_csv(path).map_err(|e| e.to_string())?;
+    table.column(column).ok_or_else(|| {
+        format!(
+            "{}: no column '{column}' (the columns are {})",
+            path.display(),
+            table.columns.join(", ")
+        )
+    })
+}

@@ -1,0 +1,432 @@
+//! The environment: Gymnasium's `reset` and `step` over a network with a scenario.
+
+use std::path::Path;
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use serde::{Deserialize, Serialize};
+
+use super::actions::{Actions, Clipping};
+use super::observation::{self, State};
+use super::reward::{self, RewardTerms};
+use super::safety::{self, Severity, Violation, ViolationKind};
+use super::series::Resolved;
+use super::spaces::Component;
+use crate::model::{Device, Network, Scenario};
+use crate::powerflow::{PowerFlow, PowerFlowError, PowerFlowResult, SolveOptions};
+
+/// Why an environment cannot be built or reset.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SimError {
+    #[error("network '{0}' has no scenario section: it needs one to run episodes")]
+    NoScenario(String),
+    #[error("{0}")]
+    Network(#[from] PowerFlowError),
+    #[error("profile for '{device}': {reason}")]
+    Profile { device: String, reason: String },
+    #[error("scenario: {0}")]
+    Scenario(String),
+    #[error("reset: {0}")]
+    Reset(String),
+}
+
+/// Options of a reset.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResetOptions {
+    /// Time index at reset (the first step advances it); the scenario's when `None`.
+    pub start_time_index: Option<usize>,
+    /// State of charge of named storage units, overriding the network file.
+    pub initial_soc_mwh: Vec<(String, f64)>,
+}
+
+/// Something that happened during a step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "event")]
+pub enum Event {
+    PowerFlowFailed { reason: String },
+}
+
+/// Everything a step reports besides observation and reward.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StepInfo {
+    pub step: usize,
+    pub time_index: usize,
+    pub reward_terms: RewardTerms,
+    pub violations: Vec<Violation>,
+    pub events: Vec<Event>,
+    pub clipped: Vec<Clipping>,
+}
+
+/// The outcome of one step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepResult {
+    pub observation: Vec<f64>,
+    pub reward: f64,
+    pub terminated: bool,
+    pub truncated: bool,
+    pub info: StepInfo,
+}
+
+/// How a profile drives its device.
+#[derive(Debug, Clone)]
+enum Driven {
+    /// A load's consumption, with reactive power at a fixed ratio.
+    Load { q_per_p: f64 },
+    /// A renewable's available power.
+    Available,
+}
+
+#[derive(Debug, Clone)]
+struct DeviceProfile {
+    device: usize,
+    driven: Driven,
+    series: Resolved,
+}
+
+/// A network running as an environment.
+pub struct Environment {
+    initial: Network,
+    net: Network,
+    scenario: Scenario,
+    pf: PowerFlow,
+    options: SolveOptions,
+    profiles: Vec<DeviceProfile>,
+    actions: Actions,
+    observation_space: Vec<Component>,
+    rng: StdRng,
+    time_index: usize,
+    step: usize,
+    terminated: bool,
+    available_mw: Vec<f64>,
+    branch_s_mva: Vec<f64>,
+    result: PowerFlowResult,
+    observation: Vec<f64>,
+}
+
+impl Environment {
+    /// Prepares a network with a scenario; CSV profiles are read relative to `base_dir`.
+    pub fn new(network: Network, base_dir: &Path) -> Result<Self, SimError> {
+        let scenario = network
+            .scenario
+            .clone()
+            .ok_or_else(|| SimError::NoScenario(network.name.clone()))?;
+        check_scenario(&scenario)?;
+        let mut pf = PowerFlow::new(&network)?;
+        let options = SolveOptions {
+            tolerance_pu: scenario.power_flow.tolerance_pu,
+            max_iterations: scenario.power_flow.max_iterations,
+            enforce_q_limits: false,
+            dc_fallback: scenario.power_flow.dc_fallback,
+        };
+        let result = pf.solve(&network, &options)?;
+        let profiles = resolve_profiles(&network, &scenario, base_dir)?;
+        Ok(Environment {
+            actions: Actions::new(&network),
+            observation_space: observation::space(&network, scenario.steps_per_cycle),
+            available_mw: vec![0.0; network.devices.len()],
+            branch_s_mva: vec![0.0; network.branches.len()],
+            net: network.clone(),
+            initial: network,
+            pf,
+            options,
+            profiles,
+            rng: StdRng::seed_from_u64(0),
+            time_index: scenario.start_time_index,
+            step: 0,
+            terminated: false,
+            result,
+            observation: Vec::new(),
+            scenario,
+        })
+    }
+
+    pub fn action_space(&self) -> &[Component] {
+        &self.actions.space
+    }
+
+    pub fn observation_space(&self) -> &[Component] {
+        &self.observation_space
+    }
+
+    /// The action that leaves every controllable device as the network file has it, with no
+    /// curtailment and idle storage.
+    pub fn do_nothing_action(&self) -> Vec<f64> {
+        self.actions.do_nothing.clone()
+    }
+
+    /// The network as it stands now (setpoints, state of charge, switch states).
+    pub fn network(&self) -> &Network {
+        &self.net
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The last solved power flow.
+    pub fn power_flow(&self) -> &PowerFlowResult {
+        &self.result
+    }
+
+    /// Signed apparent power per branch: sign(P_from) · max(|S_from|, |S_to|).
+    pub fn branch_s_mva(&self) -> &[f64] {
+        &self.branch_s_mva
+    }
+
+    pub fn time_index(&self) -> usize {
+        self.time_index
+    }
+
+    /// Starts an episode: the network's initial state, loads and renewables at the start time
+    /// index, storage idle; returns the first observation.
+    pub fn reset(&mut self, seed: u64, options: &ResetOptions) -> Result<Vec<f64>, SimError> {
+        self.rng = StdRng::seed_from_u64(seed);
+        self.net = self.initial.clone();
+        self.time_index = options
+            .start_time_index
+            .unwrap_or(self.scenario.start_time_index);
+        if self.time_index >= self.scenario.steps_per_cycle {
+            let why = format!(
+                "start time index {} is outside 0..{}",
+                self.time_index, self.scenario.steps_per_cycle
+            );
+            return Err(SimError::Reset(why));
+        }
+        for (name, soc) in &options.initial_soc_mwh {
+            self.set_soc(name, *soc)?;
+        }
+        self.step = 0;
+        self.terminated = false;
+        self.read_profiles();
+        let do_nothing = self.actions.do_nothing.clone();
+        self.apply(&do_nothing, &mut Vec::new());
+        self.solve();
+        Ok(self.observation.clone())
+    }
+
+    fn set_soc(&mut self, name: &str, soc_mwh: f64) -> Result<(), SimError> {
+        let Some(Device::Storage(s)) = self.net.devices.iter_mut().find(|d| d.name() == name)
+        else {
+            return Err(SimError::Reset(format!("no storage unit named '{name}'")));
+        };
+        if !(soc_mwh >= s.soc_min_mwh && soc_mwh <= s.soc_max_mwh) {
+            let why = format!(
+                "initial state of charge {soc_mwh} MWh of '{name}' is outside [{}, {}]",
+                s.soc_min_mwh, s.soc_max_mwh
+            );
+            return Err(SimError::Reset(why));
+        }
+        s.soc_mwh = soc_mwh;
+        Ok(())
+    }
+
+    /// Advances one time step under `action` (clipped to the action box).
+    pub fn step(&mut self, action: &[f64]) -> StepResult {
+        let mut info = StepInfo::default();
+        if self.terminated {
+            info.step = self.step;
+            info.time_index = self.time_index;
+            return self.outcome(0.0, info);
+        }
+        self.step += 1;
+        self.time_index = (self.time_index + 1) % self.scenario.steps_per_cycle;
+        info.step = self.step;
+        info.time_index = self.time_index;
+        self.read_profiles();
+        let action = self.actions.clip(action, &mut info.clipped);
+        self.apply(&action, &mut info.violations);
+        // Storage moves with its setpoint; the power flow does not change it.
+        self.update_soc();
+        self.solve();
+        if !self.result.converged {
+            self.terminated = true;
+            let reason = self.result.failure.clone().unwrap_or_default();
+            info.events.push(Event::PowerFlowFailed { reason });
+            info.violations.push(safety::violation(
+                ViolationKind::PowerFlowNotConverged,
+                "",
+                self.result.max_mismatch_pu,
+                self.options.tolerance_pu,
+                Severity::Critical,
+            ));
+            info.reward_terms =
+                reward::terminal_terms(&self.scenario.reward, self.scenario.discount);
+            return self.outcome(info.reward_terms.total, info);
+        }
+        info.reward_terms = reward::reward_terms(
+            &self.scenario.reward,
+            &self.net,
+            &self.result,
+            &self.available_mw,
+            &self.branch_s_mva,
+            self.scenario.time_step_h,
+        );
+        safety::grid_violations(&self.net, &self.result, &mut info.violations);
+        safety::storage_violations(&self.net, &mut info.violations);
+        self.outcome(info.reward_terms.total, info)
+    }
+
+    fn outcome(&self, reward: f64, info: StepInfo) -> StepResult {
+        let truncated =
+            !self.terminated && self.scenario.episode_steps.is_some_and(|n| self.step >= n);
+        StepResult {
+            observation: self.observation.clone(),
+            reward,
+            terminated: self.terminated,
+            truncated,
+            info,
+        }
+    }
+
+    /// Loads and renewable availability at the current time index.
+    fn read_profiles(&mut self) {
+        let cycle = self.scenario.steps_per_cycle;
+        for p in &self.profiles {
+            let value = p.series.at(self.time_index, cycle, &mut self.rng);
+            match (&p.driven, &mut self.net.devices[p.device]) {
+                (Driven::Load { q_per_p }, Device::Load(l)) => {
+                    l.p_mw = value;
+                    l.q_mvar = value * q_per_p;
+                }
+                (Driven::Available, Device::Renewable(r)) => {
+                    self.available_mw[p.device] = value.min(r.capability.p_max_mw).max(0.0);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn apply(&mut self, action: &[f64], violations: &mut Vec<Violation>) {
+        let dt = self.scenario.time_step_h;
+        let available = &self.available_mw;
+        let p_range = |k: usize, dev: &Device| match dev {
+            Device::Renewable(_) => (0.0, available[k]),
+            Device::Storage(s) => (
+                (s.soc_mwh - s.soc_max_mwh) / (dt * s.efficiency),
+                s.efficiency * (s.soc_mwh - s.soc_min_mwh) / dt,
+            ),
+            _ => (f64::NEG_INFINITY, f64::INFINITY),
+        };
+        self.actions
+            .apply(action, &mut self.net, p_range, violations);
+    }
+
+    fn solve(&mut self) {
+        self.result = match self.pf.solve(&self.net, &self.options) {
+            Ok(r) => r,
+            // The topology changed into one that cannot be solved (an island): the step fails.
+            Err(e) => failed_result(&self.net, e.to_string()),
+        };
+        for (s, r) in self.branch_s_mva.iter_mut().zip(&self.result.branches) {
+            // gym-anm's sign(P): a branch with exactly no active flow counts as zero.
+            *s = r.s_max_mva * sign(r.p_from_mw);
+        }
+        let state = State {
+            net: &self.net,
+            result: &self.result,
+            available_mw: &self.available_mw,
+            branch_s_mva: &self.branch_s_mva,
+            time_index: self.time_index,
+        };
+        observation::observe(&state, &mut self.observation);
+    }
+
+    /// Energy into and out of each storage unit over the step, efficiency applied each way.
+    fn update_soc(&mut self) {
+        let dt = self.scenario.time_step_h;
+        for dev in &mut self.net.devices {
+            if let Device::Storage(s) = dev {
+                let delta = if s.p_mw <= 0.0 {
+                    -dt * s.efficiency * s.p_mw
+                } else {
+                    -dt * s.p_mw / s.efficiency
+                };
+                s.soc_mwh = (s.soc_mwh + delta).clamp(s.soc_min_mwh, s.soc_max_mwh);
+            }
+        }
+    }
+}
+
+fn sign(x: f64) -> f64 {
+    if x == 0.0 { 0.0 } else { x.signum() }
+}
+
+/// A result for a network that could not even be prepared: not converged, all zero.
+fn failed_result(net: &Network, reason: String) -> PowerFlowResult {
+    PowerFlowResult {
+        converged: false,
+        failure: Some(reason),
+        iterations: 0,
+        max_mismatch_pu: f64::INFINITY,
+        start: crate::powerflow::Start::Flat,
+        buses: vec![Default::default(); net.buses.len()],
+        branches: vec![Default::default(); net.branches.len()],
+        devices: vec![Default::default(); net.devices.len()],
+        losses_mw: 0.0,
+        slack_p_mw: 0.0,
+        slack_q_mvar: 0.0,
+    }
+}
+
+fn check_scenario(s: &Scenario) -> Result<(), SimError> {
+    let bad = |what: &str| Err(SimError::Scenario(what.to_string()));
+    if !(s.time_step_h.is_finite() && s.time_step_h > 0.0) {
+        return bad("time_step_h must be a positive number");
+    }
+    if s.steps_per_cycle == 0 {
+        return bad("steps_per_cycle must be at least 1");
+    }
+    if !(s.discount > 0.0 && s.discount < 1.0) {
+        return bad("discount must lie in (0, 1)");
+    }
+    if s.start_time_index >= s.steps_per_cycle {
+        return bad("start_time_index must be below steps_per_cycle");
+    }
+    Ok(())
+}
+
+fn resolve_profiles(
+    net: &Network,
+    scenario: &Scenario,
+    base_dir: &Path,
+) -> Result<Vec<DeviceProfile>, SimError> {
+    scenario
+        .profiles
+        .iter()
+        .map(|p| {
+            let err = |reason: String| SimError::Profile {
+                device: p.device.clone(),
+                reason,
+            };
+            let device = net
+                .devices
+                .iter()
+                .position(|d| d.name() == p.device)
+                .ok_or_else(|| err("no device has this name".into()))?;
+            let driven = match &net.devices[device] {
+                Device::Load(l) => Driven::Load {
+                    q_per_p: p.q_per_p.unwrap_or(if l.p_mw != 0.0 {
+                        l.q_mvar / l.p_mw
+                    } else {
+                        0.0
+                    }),
+                },
+                Device::Renewable(_) => Driven::Available,
+                other => {
+                    return Err(err(format!("a {} has no time series", other.kind_name())));
+                }
+            };
+            let series = Resolved::new(&p.series, base_dir).map_err(err)?;
+            if let Resolved::Values(v) = &series
+                && (v.is_empty() || v.iter().any(|x| !x.is_finite()))
+            {
+                return Err(err("the series must hold finite numbers".into()));
+            }
+            Ok(DeviceProfile {
+                device,
+                driven,
+                series,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,142 @@
+//! What went wrong at a step: every violation with its kind, element, value, limit and
+//! severity, so the safety panel and reports can list and count them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Device, Network};
+use crate::powerflow::PowerFlowResult;
+
+/// The kinds of violation a step can report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ViolationKind {
+    VoltageHigh,
+    VoltageLow,
+    BranchOverload,
+    StorageFull,
+    StorageEmpty,
+    /// The requested setpoint lay outside the device's capability and was projected onto it.
+    SetpointClipped,
+    PowerFactor,
+    PowerFlowNotConverged,
+    Islanded,
+    LoadNotServed,
+}
+
+impl ViolationKind {
+    /// A short human label.
+    pub fn label(self) -> &'static str {
+        match self {
+            ViolationKind::VoltageHigh => "voltage high",
+            ViolationKind::VoltageLow => "voltage low",
+            ViolationKind::BranchOverload => "branch overload",
+            ViolationKind::StorageFull => "storage full",
+            ViolationKind::StorageEmpty => "storage empty",
+            ViolationKind::SetpointClipped => "setpoint clipped",
+            ViolationKind::PowerFactor => "power factor",
+            ViolationKind::PowerFlowNotConverged => "power flow not converged",
+            ViolationKind::Islanded => "network split",
+            ViolationKind::LoadNotServed => "load not served",
+        }
+    }
+}
+
+/// How serious a violation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Critical,
+}
+
+/// One violation at one step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Violation {
+    pub kind: ViolationKind,
+    /// The bus, branch or device concerned (empty for the network as a whole).
+    pub element: String,
+    pub value: f64,
+    pub limit: f64,
+    pub severity: Severity,
+}
+
+/// Voltage and loading violations of a solved state.
+pub fn grid_violations(net: &Network, result: &PowerFlowResult, out: &mut Vec<Violation>) {
+    for (bus, r) in net.buses.iter().zip(&result.buses) {
+        let (kind, limit) = if r.vm_pu > bus.vmax_pu + 1e-9 {
+            (ViolationKind::VoltageHigh, bus.vmax_pu)
+        } else if r.vm_pu < bus.vmin_pu - 1e-9 {
+            (ViolationKind::VoltageLow, bus.vmin_pu)
+        } else {
+            continue;
+        };
+        let off = (r.vm_pu - limit).abs();
+        let severity = if off > 0.05 {
+            Severity::Critical
+        } else {
+            Severity::Warning
+        };
+        out.push(violation(kind, &bus.name, r.vm_pu, limit, severity));
+    }
+    for (branch, r) in net.branches.iter().zip(&result.branches) {
+        if let (Some(rating), Some(pct)) = (branch.rating_mva, r.loading_pct)
+            && pct > 100.0 + 1e-9
+        {
+            let severity = if pct > 120.0 {
+                Severity::Critical
+            } else {
+                Severity::Warning
+            };
+            let v = violation(
+                ViolationKind::BranchOverload,
+                &branch.name,
+                r.s_max_mva,
+                rating,
+                severity,
+            );
+            out.push(v);
+        }
+    }
+}
+
+/// Storage units at an energy limit.
+pub fn storage_violations(net: &Network, out: &mut Vec<Violation>) {
+    for dev in &net.devices {
+        let Device::Storage(s) = dev else { continue };
+        let tol = 1e-9 * s.soc_max_mwh.abs().max(1.0);
+        if s.soc_mwh >= s.soc_max_mwh - tol {
+            out.push(violation(
+                ViolationKind::StorageFull,
+                &s.name,
+                s.soc_mwh,
+                s.soc_max_mwh,
+                Severity::Info,
+            ));
+        } else if s.soc_mwh <= s.soc_min_mwh + tol {
+            out.push(violation(
+                ViolationKind::StorageEmpty,
+                &s.name,
+                s.soc_mwh,
+                s.soc_min_mwh,
+                Severity::Info,
+            ));
+        }
+    }
+}
+
+pub fn violation(
+    kind: ViolationKind,
+    element: &str,
+    value: f64,
+    limit: f64,
+    severity: Severity,
+) -> Violation {
+    Violation {
+        kind,
+        element: element.to_string(),
+        value,
+        limit,
+        severity,
+    }
+}
