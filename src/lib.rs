@@ -4,6 +4,7 @@
 //! the AC power flow, and (later) the environment and agents. The desktop application lives in
 //! `app`, the only module that knows about egui.
 
+pub mod agent;
 pub mod app;
 pub mod io;
 pub mod model;

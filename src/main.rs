@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let args = match cli::Cli::try_parse() {
         Ok(args) => args,
         Err(e) => {
@@ -26,5 +27,15 @@ fn main() -> ExitCode {
             eprintln!("gridpilot: {message}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// Lets `gridpilot … | head` end quietly: Rust ignores SIGPIPE, which turns a closed pipe into
+/// a panic on the next print; the default action ends the process as other tools do.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to its default before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -11,6 +11,21 @@ use serde_json::json;
 pub enum BenchCommand {
     /// Time repeated flat-start power flows on a prepared solver (file reading excluded).
     Pf(BenchPfArgs),
+    /// Environment steps per second under a random agent.
+    Env(BenchEnvArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchEnvArgs {
+    /// A network file with a scenario section.
+    #[arg(long)]
+    network: PathBuf,
+    /// How many timed steps.
+    #[arg(long, default_value_t = 100_000)]
+    steps: usize,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -30,6 +45,7 @@ pub struct BenchPfArgs {
 pub fn run(cmd: &BenchCommand) -> Result<ExitCode, String> {
     match cmd {
         BenchCommand::Pf(args) => bench_pf(args),
+        BenchCommand::Env(args) => bench_env(args),
     }
 }
 
@@ -85,6 +101,53 @@ fn bench_pf(args: &BenchPfArgs) -> Result<ExitCode, String> {
             median_us,
             min_us
         ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Steps a random agent through episodes back to back (resets included in the time).
+fn bench_env(args: &BenchEnvArgs) -> Result<ExitCode, String> {
+    if args.steps == 0 {
+        return Err("--steps must be at least 1".into());
+    }
+    let mut env = super::run::open_environment(&args.network)?;
+    let mut agent = gridpilot::agent::RandomAgent::new(env.action_space(), 0);
+    let reset = |env: &mut gridpilot::sim::Environment, seed: u64| {
+        env.reset(seed, &Default::default())
+            .map_err(|e| e.to_string())
+    };
+    let mut observation = reset(&mut env, 0)?;
+    let (mut episodes, mut failed) = (1, 0);
+    let start = Instant::now();
+    for _ in 0..args.steps {
+        let action = gridpilot::agent::Agent::act(&mut agent, &observation);
+        let result = env.step(&action);
+        observation = result.observation;
+        if result.terminated || result.truncated {
+            failed += usize::from(result.terminated);
+            observation = reset(&mut env, episodes)?;
+            episodes += 1;
+        }
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    let steps_per_s = args.steps as f64 / seconds;
+    if args.json {
+        let report = json!({
+            "network": args.network.display().to_string(),
+            "buses": env.network().buses.len(),
+            "steps": args.steps,
+            "episodes": episodes,
+            "terminated": failed,
+            "seconds": seconds,
+            "steps_per_s": steps_per_s,
+        });
+        println!("{report}");
+    } else {
+        println!(
+            "{}: {} steps of a random agent in {seconds:.3} s: {steps_per_s:.0} steps/s ({episodes} episodes, {failed} ended by a failed power flow)",
+            args.network.display(),
+            args.steps
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,7 @@
 mod bench;
 mod import;
 mod pf;
+mod run;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -29,6 +30,10 @@ enum Command {
     Pf(pf::PfArgs),
     /// Convert a MATPOWER case into a GridPilot network file.
     Import(import::ImportArgs),
+    /// List a network's action and observation components with bounds and units.
+    Spaces(run::SpacesArgs),
+    /// Run an episode with an agent and print a summary or one JSON object per step.
+    Run(run::RunArgs),
     /// Measure performance in this build.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -71,6 +76,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         None | Some(Command::Gui) => gridpilot::app::run().map(|()| ExitCode::SUCCESS),
         Some(Command::Pf(args)) => pf::run(&args),
         Some(Command::Import(args)) => import::run(&args),
+        Some(Command::Spaces(args)) => run::spaces(&args),
+        Some(Command::Run(args)) => run::run(&args),
         Some(Command::Bench(cmd)) => bench::run(&cmd),
     }
 }

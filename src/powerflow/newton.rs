@@ -54,6 +54,14 @@ pub struct Newton {
     d_angle: Vec<C64>,
     d_magnitude: Vec<C64>,
     mismatch: Vec<f64>,
+    vm: Vec<f64>,
+    va: Vec<f64>,
+}
+
+/// |x| without `hypot`'s overflow guard, which voltages near 1 p.u. do not need and which
+/// costs more than the rest of a small network's Jacobian.
+fn magnitude(x: C64) -> f64 {
+    x.norm_sqr().sqrt()
 }
 
 impl Newton {
@@ -103,6 +111,8 @@ impl Newton {
             d_angle: vec![C64::default(); ybus.values.len()],
             d_magnitude: vec![C64::default(); ybus.values.len()],
             mismatch: vec![0.0; dim],
+            vm: Vec::new(),
+            va: Vec::new(),
             pvpq,
             pq,
             jac_source,
@@ -120,8 +130,10 @@ impl Newton {
         tolerance_pu: f64,
         max_iterations: usize,
     ) -> NewtonOutcome {
-        let mut vm: Vec<f64> = v.iter().map(|x| x.norm()).collect();
-        let mut va: Vec<f64> = v.iter().map(|x| x.arg()).collect();
+        self.vm.clear();
+        self.vm.extend(v.iter().map(|x| magnitude(*x)));
+        self.va.clear();
+        self.va.extend(v.iter().map(|x| x.arg()));
         let mut norm = self.update_mismatch(ybus, sbus, v);
         let mut iterations = 0;
         let outcome = |converged, iterations, norm: f64, failure: Option<String>| NewtonOutcome {
@@ -143,7 +155,7 @@ impl Newton {
                 let why = format!("no convergence within {max_iterations} iterations");
                 return outcome(false, iterations, norm, Some(why));
             }
-            if let Err(e) = self.newton_step(ybus, v, &mut vm, &mut va) {
+            if let Err(e) = self.newton_step(ybus, v) {
                 return outcome(false, iterations, norm, Some(e.to_string()));
             }
             iterations += 1;
@@ -153,26 +165,20 @@ impl Newton {
     }
 
     /// One Newton update of the magnitudes and angles from the current mismatch.
-    fn newton_step(
-        &mut self,
-        ybus: &Ybus,
-        v: &mut [C64],
-        vm: &mut [f64],
-        va: &mut [f64],
-    ) -> Result<(), LinearSolveError> {
+    fn newton_step(&mut self, ybus: &Ybus, v: &mut [C64]) -> Result<(), LinearSolveError> {
         self.fill_jacobian(ybus, v);
         self.lu.factorize(&self.jac_values)?;
         self.lu.solve_in_place(&mut self.mismatch)?;
         // The solve overwrote the mismatch F with J⁻¹F; the update is its negative.
         let (d_angle, d_magnitude) = self.mismatch.split_at(self.pvpq.len());
         for (&i, dx) in self.pvpq.iter().zip(d_angle) {
-            va[i] -= dx;
+            self.va[i] -= dx;
         }
         for (&i, dx) in self.pq.iter().zip(d_magnitude) {
-            vm[i] -= dx;
+            self.vm[i] -= dx;
         }
-        for i in 0..v.len() {
-            v[i] = C64::from_polar(vm[i], va[i]);
+        for ((v, &vm), &va) in v.iter_mut().zip(&self.vm).zip(&self.va) {
+            *v = C64::from_polar(vm, va);
         }
         Ok(())
     }
@@ -198,17 +204,17 @@ impl Newton {
     fn fill_jacobian(&mut self, ybus: &Ybus, v: &[C64]) {
         let j = C64::new(0.0, 1.0);
         for k in 0..ybus.n {
-            let unit_k = v[k] / v[k].norm();
+            let unit_k = v[k] / magnitude(v[k]);
             for nz in ybus.col_ptr[k]..ybus.col_ptr[k + 1] {
                 let i = ybus.row_idx[nz];
                 let t = v[i] * (ybus.values[nz] * v[k]).conj();
                 if i == k {
                     let vi_ii = v[i] * self.current[i].conj();
                     self.d_angle[nz] = j * (vi_ii - t);
-                    self.d_magnitude[nz] = t / v[i].norm() + self.current[i].conj() * unit_k;
+                    self.d_magnitude[nz] = t / magnitude(v[i]) + self.current[i].conj() * unit_k;
                 } else {
                     self.d_angle[nz] = -j * t;
-                    self.d_magnitude[nz] = t / v[k].norm();
+                    self.d_magnitude[nz] = t / magnitude(v[k]);
                 }
             }
         }

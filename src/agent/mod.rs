@@ -1,0 +1,157 @@
+//! Who operates the grid: the `Agent` trait and its kinds — do nothing, random, a linear policy
+//! loaded from a file, a schedule of actions from a CSV, and a human at the controls.
+
+mod linear;
+mod schedule;
+
+pub use linear::{LinearPolicy, LinearPolicyAgent};
+pub use schedule::ScheduleAgent;
+
+use std::path::{Path, PathBuf};
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+use crate::sim::Component;
+
+/// Chooses actions from observations.
+pub trait Agent {
+    /// The action for this observation, one value per action component.
+    fn act(&mut self, observation: &[f64]) -> Vec<f64>;
+
+    /// What followed the last action, for agents that learn. Most ignore it.
+    fn observe(&mut self, _reward: f64, _next_observation: &[f64], _done: bool) {}
+
+    /// Called at every reset.
+    fn reset(&mut self) {}
+}
+
+/// Why an agent cannot be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AgentError {
+    #[error(
+        "unknown agent '{0}': expected do-nothing, random, linear:POLICY.ron or schedule:ACTIONS.csv"
+    )]
+    UnknownKind(String),
+    #[error("{}: {message}", file.display())]
+    File { file: PathBuf, message: String },
+    /// A file that could not be read; the message names it.
+    #[error("{0}")]
+    Read(String),
+}
+
+impl AgentError {
+    fn file(path: &Path, message: impl Into<String>) -> Self {
+        AgentError::File {
+            file: path.to_path_buf(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The spaces an agent is built for.
+pub struct Spaces<'a> {
+    pub action: &'a [Component],
+    pub observation: &'a [Component],
+    pub do_nothing: &'a [f64],
+}
+
+/// Builds an agent from its command-line name: `do-nothing`, `random`, `linear:FILE` or
+/// `schedule:FILE`. The random agent draws from its own generator seeded with `seed`.
+pub fn from_spec(spec: &str, spaces: &Spaces, seed: u64) -> Result<Box<dyn Agent>, AgentError> {
+    match spec.split_once(':') {
+        None if spec == "do-nothing" => Ok(Box::new(DoNothing::new(spaces.do_nothing))),
+        None if spec == "random" => Ok(Box::new(RandomAgent::new(spaces.action, seed))),
+        Some(("linear", file)) => Ok(Box::new(LinearPolicyAgent::load(Path::new(file), spaces)?)),
+        Some(("schedule", file)) => Ok(Box::new(ScheduleAgent::load(Path::new(file), spaces)?)),
+        _ => Err(AgentError::UnknownKind(spec.to_string())),
+    }
+}
+
+/// Leaves every setpoint where the network has it: no curtailment, storage idle.
+pub struct DoNothing {
+    action: Vec<f64>,
+}
+
+impl DoNothing {
+    pub fn new(do_nothing: &[f64]) -> Self {
+        DoNothing {
+            action: do_nothing.to_vec(),
+        }
+    }
+}
+
+impl Agent for DoNothing {
+    fn act(&mut self, _observation: &[f64]) -> Vec<f64> {
+        self.action.clone()
+    }
+}
+
+/// Draws every component uniformly within its bounds, from a seeded generator.
+pub struct RandomAgent {
+    bounds: Vec<(f64, f64)>,
+    rng: StdRng,
+}
+
+impl RandomAgent {
+    pub fn new(space: &[Component], seed: u64) -> Self {
+        RandomAgent {
+            bounds: space.iter().map(|c| (c.low, c.high)).collect(),
+            rng: StdRng::seed_from_u64(seed),
+        }
+    }
+}
+
+impl Agent for RandomAgent {
+    fn act(&mut self, _observation: &[f64]) -> Vec<f64> {
+        self.bounds
+            .iter()
+            .map(|&(lo, hi)| {
+                if hi > lo {
+                    self.rng.random_range(lo..=hi)
+                } else {
+                    lo
+                }
+            })
+            .collect()
+    }
+}
+
+/// Operated by a person: the application sets the setpoints, each step applies the last ones.
+pub struct HumanAgent {
+    pub setpoints: Vec<f64>,
+}
+
+impl HumanAgent {
+    pub fn new(do_nothing: &[f64]) -> Self {
+        HumanAgent {
+            setpoints: do_nothing.to_vec(),
+        }
+    }
+}
+
+impl Agent for HumanAgent {
+    fn act(&mut self, _observation: &[f64]) -> Vec<f64> {
+        self.setpoints.clone()
+    }
+}
+
+/// The position of every name in a space, or an error naming the first unknown one.
+fn positions(
+    names: &[String],
+    space: &[Component],
+    what: &str,
+    file: &Path,
+) -> Result<Vec<usize>, AgentError> {
+    names
+        .iter()
+        .map(|name| {
+            crate::sim::position(space, name).ok_or_else(|| {
+                AgentError::file(
+                    file,
+                    format!("unknown {what} component '{name}' (see `gridpilot spaces`)"),
+                )
+            })
+        })
+        .collect()
+}

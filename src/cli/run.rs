@@ -1,0 +1,257 @@
+//! `gridpilot run` and `gridpilot spaces`: episodes from the command line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use indicatif::ProgressBar;
+use serde_json::{Map, Value, json};
+
+use gridpilot::agent::{self, Spaces};
+use gridpilot::model::Device;
+use gridpilot::sim::{Environment, ResetOptions, StepResult, ViolationKind};
+
+#[derive(Debug, Args)]
+pub struct SpacesArgs {
+    /// A network file with a scenario section.
+    #[arg(long)]
+    network: PathBuf,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// A network file with a scenario section.
+    #[arg(long)]
+    network: PathBuf,
+    /// do-nothing, random, linear:POLICY.ron or schedule:ACTIONS.csv
+    #[arg(long, default_value = "do-nothing")]
+    agent: String,
+    /// Seed of the episode (time series noise) and of the random agent.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Time index at reset (the first step advances it).
+    #[arg(long)]
+    start_step: Option<usize>,
+    /// Number of steps (default: the scenario's episode length, or one cycle).
+    #[arg(long)]
+    steps: Option<usize>,
+    /// Initial state of charge of a storage unit, as DEVICE=MWH (repeatable).
+    #[arg(long, value_name = "DEVICE=MWH")]
+    initial_soc: Vec<String>,
+    /// Print one JSON object per step (JSON Lines).
+    #[arg(long)]
+    json: bool,
+}
+
+/// Opens a network file as an environment; CSV profiles are found beside it.
+pub fn open_environment(path: &Path) -> Result<Environment, String> {
+    let net = super::read_network(path)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    Environment::new(net, dir).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+pub fn spaces(args: &SpacesArgs) -> Result<ExitCode, String> {
+    let env = open_environment(&args.network)?;
+    if args.json {
+        let report = json!({
+            "action": env.action_space(),
+            "observation": env.observation_space(),
+            "do_nothing": env.do_nothing_action(),
+        });
+        println!("{report}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (title, space) in [
+        ("action", env.action_space()),
+        ("observation", env.observation_space()),
+    ] {
+        println!("{title} ({} components)", space.len());
+        for c in space {
+            println!("  {:<28} [{}, {}] {}", c.name, c.low, c.high, c.unit);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn reset_options(args: &RunArgs) -> Result<ResetOptions, String> {
+    let initial_soc_mwh = args
+        .initial_soc
+        .iter()
+        .map(|s| {
+            let (device, value) = s
+                .split_once('=')
+                .ok_or_else(|| format!("--initial-soc '{s}': expected DEVICE=MWH"))?;
+            let mwh = value
+                .trim()
+                .parse::<f64>()
+                .map_err(|_| format!("--initial-soc '{s}': '{value}' is not a number"))?;
+            Ok((device.trim().to_string(), mwh))
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(ResetOptions {
+        start_time_index: args.start_step,
+        initial_soc_mwh,
+    })
+}
+
+pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
+    let mut env = open_environment(&args.network)?;
+    let spaces = Spaces {
+        action: env.action_space(),
+        observation: env.observation_space(),
+        do_nothing: &env.do_nothing_action(),
+    };
+    let mut agent = agent::from_spec(&args.agent, &spaces, args.seed).map_err(|e| e.to_string())?;
+    let steps = args.steps.unwrap_or_else(|| {
+        let s = env.scenario();
+        s.episode_steps.unwrap_or(s.steps_per_cycle)
+    });
+    let mut observation = env
+        .reset(args.seed, &reset_options(args)?)
+        .map_err(|e| format!("{}: {e}", args.network.display()))?;
+    agent.reset();
+    let progress = if args.json {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(steps as u64)
+    };
+    let mut summary = Summary::default();
+    for _ in 0..steps {
+        let action = agent.act(&observation);
+        let result = env.step(&action);
+        agent.observe(
+            result.reward,
+            &result.observation,
+            result.terminated || result.truncated,
+        );
+        summary.add(&result, env.scenario().discount);
+        if args.json {
+            println!("{}", step_json(&env, &result));
+        }
+        progress.inc(1);
+        if result.terminated || result.truncated {
+            summary.ended = Some(end_reason(&result));
+            break;
+        }
+        observation = result.observation;
+    }
+    progress.finish_and_clear();
+    if !args.json {
+        summary.print(&env, &args.agent, args.seed);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn end_reason(result: &StepResult) -> String {
+    if result.terminated {
+        let why = result.info.events.iter().find_map(|e| match e {
+            gridpilot::sim::Event::PowerFlowFailed { reason } => Some(reason.clone()),
+        });
+        format!(
+            "terminated at step {}: power flow failed ({})",
+            result.info.step,
+            why.unwrap_or_default()
+        )
+    } else {
+        format!("truncated at step {} (episode length)", result.info.step)
+    }
+}
+
+/// Totals for the closing summary.
+#[derive(Default)]
+struct Summary {
+    steps: usize,
+    total: f64,
+    discounted: f64,
+    violations: BTreeMap<ViolationKind, usize>,
+    ended: Option<String>,
+}
+
+impl Summary {
+    fn add(&mut self, r: &StepResult, discount: f64) {
+        self.discounted += discount.powi(self.steps as i32) * r.reward;
+        self.total += r.reward;
+        self.steps += 1;
+        for v in &r.info.violations {
+            *self.violations.entry(v.kind).or_default() += 1;
+        }
+    }
+
+    fn print(&self, env: &Environment, agent: &str, seed: u64) {
+        println!(
+            "{}: {} steps with {agent} (seed {seed}): return {:.4} (discounted {:.4})",
+            env.network().name,
+            self.steps,
+            self.total,
+            self.discounted
+        );
+        if self.violations.is_empty() {
+            println!("no violations");
+        }
+        for (kind, count) in &self.violations {
+            println!("  {:<26} {count}", kind.label());
+        }
+        println!(
+            "{}",
+            self.ended.as_deref().unwrap_or("ran all requested steps")
+        );
+    }
+}
+
+/// One step as a JSON object: the solved state by element name, reward terms and violations.
+pub fn step_json(env: &Environment, r: &StepResult) -> Value {
+    let net = env.network();
+    let pf = env.power_flow();
+    let buses: Map<String, Value> = net
+        .buses
+        .iter()
+        .zip(&pf.buses)
+        .map(|(b, x)| {
+            (
+                b.name.clone(),
+                json!({"vm_pu": x.vm_pu, "va_deg": x.va_deg}),
+            )
+        })
+        .collect();
+    let branches: Map<String, Value> = net
+        .branches
+        .iter()
+        .zip(&pf.branches)
+        .zip(env.branch_s_mva())
+        .map(|((b, x), s)| {
+            let v = json!({"p_from_mw": x.p_from_mw, "q_from_mvar": x.q_from_mvar,
+                           "s_mva": s, "loading_pct": x.loading_pct, "in_service": b.in_service});
+            (b.name.clone(), v)
+        })
+        .collect();
+    let devices: Map<String, Value> = net
+        .devices
+        .iter()
+        .zip(&pf.devices)
+        .map(|(d, x)| {
+            let mut v = json!({"p_mw": x.p_mw, "q_mvar": x.q_mvar});
+            if let Device::Storage(s) = d {
+                v["soc_mwh"] = json!(s.soc_mwh);
+            }
+            (d.name().to_string(), v)
+        })
+        .collect();
+    json!({
+        "step": r.info.step,
+        "time_index": r.info.time_index,
+        "reward": r.reward,
+        "reward_terms": r.info.reward_terms,
+        "terminated": r.terminated,
+        "truncated": r.truncated,
+        "buses": buses,
+        "branches": branches,
+        "devices": devices,
+        "violations": r.info.violations,
+        "clipped": r.info.clipped,
+        "events": r.info.events,
+    })
+}
