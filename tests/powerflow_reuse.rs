@@ -70,3 +70,28 @@ fn an_impossible_load_is_reported_as_not_converged() {
     assert!(!r.converged);
     assert!(r.failure.is_some_and(|why| !why.is_empty()));
 }
+
+#[test]
+fn buses_cut_off_by_a_trip_are_de_energised() {
+    let mut net = case("case14");
+    let mut pf = PowerFlow::new(&net).unwrap();
+    // Bus 8 hangs on bus 7 by the transformer 7-8 alone; opening it leaves bus 8 dead.
+    let k = net.branches.iter().position(|b| b.name == "7-8").unwrap();
+    net.branches[k].in_service = false;
+    let r = pf.solve(&net, &SolveOptions::default()).unwrap();
+    assert!(r.converged, "{:?}", r.failure);
+    let bus8 = net.buses.iter().position(|b| b.name == "8").unwrap();
+    assert_eq!(r.buses[bus8].vm_pu, 0.0);
+    let gen8 = net
+        .devices
+        .iter()
+        .position(|d| d.name() == "gen_8")
+        .unwrap();
+    assert_eq!((r.devices[gen8].p_mw, r.devices[gen8].q_mvar), (0.0, 0.0));
+    assert!(
+        r.buses
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == bus8 || b.vm_pu > 0.9)
+    );
+}

@@ -86,10 +86,10 @@ fn bench_pf(args: &BenchPfArgs) -> Result<ExitCode, String> {
             "median_us": median_us,
             "min_us": min_us,
         });
-        super::print_out(&format!("{report}\n"))?;
+        println!("{report}");
     } else {
-        super::print_out(&format!(
-            "{}: {} buses, {} iterations{}; median {:.1} µs per solve (min {:.1} µs) over {repeat} solves\n",
+        println!(
+            "{}: {} buses, {} iterations{}; median {:.1} µs per solve (min {:.1} µs) over {repeat} solves",
             args.file.display(),
             net.buses.len(),
             first.iterations,
@@ -100,7 +100,7 @@ fn bench_pf(args: &BenchPfArgs) -> Result<ExitCode, String> {
             },
             median_us,
             min_us
-        ))?;
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

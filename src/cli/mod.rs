@@ -115,16 +115,3 @@ fn solve_error(path: &std::path::Path, error: &PowerFlowError) -> String {
         other => format!("{}: {other}", path.display()),
     }
 }
-
-/// Writes command output to stdout. A reader that stops early (`gridpilot pf … | head`) is not
-/// an error: the rest of the output is dropped instead of panicking as `print!` would.
-fn print_out(text: &str) -> Result<(), String> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(format!("cannot write the output: {e}"))
-        }
-        _ => Ok(()),
-    }
-}

@@ -35,9 +35,9 @@ pub fn run(args: &PfArgs) -> Result<ExitCode, String> {
         .solve(&net, &options)
         .map_err(|e| super::solve_error(&args.file, &e))?;
     if args.json {
-        super::print_out(&format!("{}\n", to_json(&net, &result)))?;
+        println!("{}", to_json(&net, &result));
     } else {
-        super::print_out(&summary(&net, &result, args.full))?;
+        print!("{}", summary(&net, &result, args.full));
     }
     Ok(if result.converged {
         ExitCode::SUCCESS

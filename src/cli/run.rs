@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use gridpilot::agent::{self, Spaces};
 use gridpilot::model::Device;
-use gridpilot::sim::{Environment, ResetOptions, StepResult, ViolationKind};
+use gridpilot::sim::{Environment, Event, ResetOptions, StepResult, ViolationKind};
 
 #[derive(Debug, Args)]
 pub struct SpacesArgs {
@@ -149,10 +149,12 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
 fn end_reason(result: &StepResult) -> String {
     if result.terminated {
         let why = result.info.events.iter().find_map(|e| match e {
-            gridpilot::sim::Event::PowerFlowFailed { reason } => Some(reason.clone()),
+            Event::PowerFlowFailed { reason } => Some(format!("power flow failed: {reason}")),
+            Event::GameOver { reason } => Some(reason.clone()),
+            _ => None,
         });
         format!(
-            "terminated at step {}: power flow failed ({})",
+            "terminated at step {}: {}",
             result.info.step,
             why.unwrap_or_default()
         )

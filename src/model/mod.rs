@@ -6,12 +6,14 @@
 
 mod branch;
 mod bus;
+mod components;
 mod device;
 mod scenario;
 mod validate;
 
 pub use branch::{Branch, BranchKind, TapChanger};
 pub use bus::{Bus, Position};
+pub(crate) use components::BusComponents;
 pub use device::{
     Capability, Device, ExternalGrid, GenCost, Generator, Load, Renewable, RenewableSource, Shunt,
     Storage,

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use super::{BranchKind, Device, Network};
+use super::{BranchKind, BusComponents, Device, Network};
 
 /// One thing wrong with a network.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -350,44 +350,35 @@ fn check_connectivity(c: &mut Checker, net: &Network) {
         .enumerate()
         .map(|(i, b)| (b.name.as_str(), i))
         .collect();
-    let mut parent: Vec<usize> = (0..net.buses.len()).collect();
+    let mut components = BusComponents::new(net.buses.len());
     for br in net.branches.iter().filter(|b| b.in_service) {
-        if let (Some(&f), Some(&t)) = (
+        let ends = (
             index.get(br.from_bus.as_str()),
             index.get(br.to_bus.as_str()),
-        ) {
-            let (rf, rt) = (root(&mut parent, f), root(&mut parent, t));
-            parent[rf] = rt;
+        );
+        if let (Some(&f), Some(&t)) = ends {
+            components.join(f, t);
         }
     }
     let energised: HashSet<usize> = slack_buses
         .iter()
         .filter_map(|b| index.get(b))
-        .map(|&i| root(&mut parent, i))
+        .map(|&i| components.root(i))
         .collect();
-    let mut islands: Vec<(usize, Vec<String>)> = Vec::new();
+    // Islands in order of their first bus, each listing its buses in file order.
+    let mut island_of_root: HashMap<usize, usize> = HashMap::new();
+    let mut islands: Vec<Vec<String>> = Vec::new();
     for (i, bus) in net.buses.iter().enumerate() {
-        let r = root(&mut parent, i);
+        let r = components.root(i);
         if energised.contains(&r) {
             continue;
         }
-        match islands.iter_mut().find(|(root, _)| *root == r) {
-            Some((_, buses)) => buses.push(bus.name.clone()),
-            None => islands.push((r, vec![bus.name.clone()])),
-        }
+        let k = *island_of_root.entry(r).or_insert_with(|| {
+            islands.push(Vec::new());
+            islands.len() - 1
+        });
+        islands[k].push(bus.name.clone());
     }
-    c.problems.extend(
-        islands
-            .into_iter()
-            .map(|(_, buses)| Problem::Island { buses }),
-    );
-}
-
-/// Union-find root with path halving.
-fn root(parent: &mut [usize], mut i: usize) -> usize {
-    while parent[i] != i {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
-    }
-    i
+    c.problems
+        .extend(islands.into_iter().map(|buses| Problem::Island { buses }));
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::PowerFlowError;
 use super::newton::BusType;
 use super::ybus::{BranchStamp, C64};
-use crate::model::{Device, Network};
+use crate::model::{BusComponents, Device, Network};
 
 /// Bus indices of every branch end and device, resolved from names.
 #[derive(Debug, Clone)]
@@ -100,6 +100,7 @@ impl Index {
                 input.stamp_branch.push(k);
             }
         }
+        isolate_dead_buses(input);
     }
 }
 
@@ -127,6 +128,27 @@ fn read_device(dev: &Device, b: usize, base: f64, input: &mut SolverInput) {
                 input.vm_setpoint_pu[b] = g.vm_pu;
                 input.va_setpoint_rad[b] = g.va_deg.to_radians();
             }
+        }
+    }
+}
+
+/// Marks the buses no in-service branch path joins to a slack bus as isolated.
+fn isolate_dead_buses(input: &mut SolverInput) {
+    let n = input.types.len();
+    let mut components = BusComponents::new(n);
+    for s in &input.stamps {
+        components.join(s.from, s.to);
+    }
+    let mut live = vec![false; n];
+    for b in 0..n {
+        if input.types[b] == BusType::Slack {
+            live[components.root(b)] = true;
+        }
+    }
+    for b in 0..n {
+        if !live[components.root(b)] {
+            input.types[b] = BusType::Isolated;
+            input.vm_setpoint_pu[b] = 0.0;
         }
     }
 }

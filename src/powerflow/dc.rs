@@ -14,7 +14,7 @@ pub fn dc_angles(ybus: &Ybus, input: &SolverInput) -> Result<Vec<f64>, LinearSol
     let mut position = vec![None; n];
     let mut count = 0;
     for (i, t) in input.types.iter().enumerate() {
-        if *t != BusType::Slack {
+        if matches!(t, BusType::Pv | BusType::Pq) {
             position[i] = Some(count);
             count += 1;
         }

@@ -180,10 +180,9 @@ impl PowerFlow {
             {
                 return Ok(result);
             }
-            // Pinning changes bus types, so the solver is rebuilt; it restarts from this solution.
-            let v = std::mem::take(&mut self.v);
+            // Pinning changes bus types, so the solver is rebuilt; it restarts from this
+            // solution. Each round pins at least one more bus, so the rounds are finite.
             self.update(net)?;
-            self.v = v;
         }
     }
 

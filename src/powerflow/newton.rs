@@ -13,6 +13,9 @@ pub enum BusType {
     Pv,
     /// Active and reactive power fixed.
     Pq,
+    /// Cut off from every external grid (after a trip or an opened switch): de-energised,
+    /// left out of the equations, its voltage zero.
+    Isolated,
 }
 
 /// Which part of `dS/dV` a Jacobian entry takes.
@@ -72,7 +75,7 @@ impl Newton {
         mut lu: Box<dyn SparseLu + Send>,
     ) -> Result<Self, LinearSolveError> {
         let pvpq: Vec<usize> = (0..ybus.n)
-            .filter(|&i| types[i] != BusType::Slack)
+            .filter(|&i| matches!(types[i], BusType::Pv | BusType::Pq))
             .collect();
         let pq: Vec<usize> = (0..ybus.n).filter(|&i| types[i] == BusType::Pq).collect();
         let (mut angle_pos, mut magnitude_pos) = (vec![None; ybus.n], vec![None; ybus.n]);

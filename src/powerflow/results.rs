@@ -143,7 +143,8 @@ fn device_outputs(
     let mut out = vec![DeviceResult::default(); net.devices.len()];
     let mut controllers: Vec<Vec<usize>> = vec![Vec::new(); v.len()];
     for (k, (dev, &b)) in net.devices.iter().zip(device_bus).enumerate() {
-        if !dev.in_service() {
+        // Devices cut off from the grid neither consume nor produce.
+        if !dev.in_service() || input.types[b] == BusType::Isolated {
             continue;
         }
         let vm2 = v[b].norm_sqr();

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::actions::{Actions, Clipping};
 use super::observation::{self, State};
+use super::protection::ProtectionState;
 use super::reward::{self, RewardTerms};
 use super::safety::{self, Severity, Violation, ViolationKind};
 use super::series::Resolved;
@@ -43,7 +44,20 @@ pub struct ResetOptions {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "event")]
 pub enum Event {
-    PowerFlowFailed { reason: String },
+    PowerFlowFailed {
+        reason: String,
+    },
+    BranchTripped {
+        branch: String,
+        loading_pct: f64,
+    },
+    BranchReclosed {
+        branch: String,
+    },
+    /// Too much load or generation lost: the episode ends.
+    GameOver {
+        reason: String,
+    },
 }
 
 /// Everything a step reports besides observation and reward.
@@ -94,6 +108,10 @@ pub struct Environment {
     actions: Actions,
     observation_space: Vec<Component>,
     rng: StdRng,
+    /// Overload counters and cooldowns, when the scenario has protection.
+    protection: Option<ProtectionState>,
+    /// The bus index of every device.
+    device_bus: Vec<usize>,
     time_index: usize,
     step: usize,
     terminated: bool,
@@ -124,6 +142,7 @@ impl Environment {
             actions: Actions::new(&network),
             observation_space: observation::space(&network, scenario.steps_per_cycle),
             available_mw: vec![0.0; network.devices.len()],
+            device_bus: device_buses(&network),
             branch_s_mva: vec![0.0; network.branches.len()],
             net: network.clone(),
             initial: network,
@@ -131,6 +150,7 @@ impl Environment {
             options,
             profiles,
             rng: StdRng::seed_from_u64(0),
+            protection: None,
             time_index: scenario.start_time_index,
             step: 0,
             terminated: false,
@@ -197,6 +217,11 @@ impl Environment {
         }
         self.step = 0;
         self.terminated = false;
+        self.protection = self
+            .scenario
+            .protection
+            .as_ref()
+            .map(|_| ProtectionState::new(self.net.branches.len()));
         self.read_profiles();
         let do_nothing = self.actions.do_nothing.clone();
         self.apply(&do_nothing, &mut Vec::new());
@@ -237,7 +262,9 @@ impl Environment {
         self.apply(&action, &mut info.violations);
         // Storage moves with its setpoint; the power flow does not change it.
         self.update_soc();
+        self.reclose(&mut info.events);
         self.solve();
+        self.cascade(&mut info.events);
         if !self.result.converged {
             self.terminated = true;
             let reason = self.result.failure.clone().unwrap_or_default();
@@ -263,7 +290,110 @@ impl Environment {
         );
         safety::grid_violations(&self.net, &self.result, &mut info.violations);
         safety::storage_violations(&self.net, &mut info.violations);
+        if let Some(reason) = self.supply_lost(&mut info.violations) {
+            self.terminated = true;
+            info.events.push(Event::GameOver { reason });
+            info.reward_terms =
+                reward::terminal_terms(&self.scenario.reward, self.scenario.discount);
+        }
         self.outcome(info.reward_terms.total, info)
+    }
+
+    /// Recloses branches whose protection cooldown has ended.
+    fn reclose(&mut self, events: &mut Vec<Event>) {
+        if let Some(state) = &mut self.protection {
+            for k in state.reclose(&mut self.net) {
+                let branch = self.net.branches[k].name.clone();
+                events.push(Event::BranchReclosed { branch });
+            }
+        }
+    }
+
+    /// Trips overloaded branches and re-solves until nothing more trips.
+    fn cascade(&mut self, events: &mut Vec<Event>) {
+        let (Some(settings), Some(mut state)) =
+            (self.scenario.protection.clone(), self.protection.take())
+        else {
+            return;
+        };
+        while self.result.converged {
+            let trips = state.trip(&settings, &mut self.net, &self.result);
+            if trips.is_empty() {
+                break;
+            }
+            for t in trips {
+                let branch = self.net.branches[t.branch].name.clone();
+                events.push(Event::BranchTripped {
+                    branch,
+                    loading_pct: t.loading_pct,
+                });
+            }
+            self.solve();
+        }
+        if self.result.converged {
+            state.count(&self.net, &self.result);
+        }
+        self.protection = Some(state);
+    }
+
+    /// Reports de-energised buses and the loads they leave unserved; with protection, returns
+    /// why the episode ends when the share of load or generation lost passes its limit.
+    fn supply_lost(&self, violations: &mut Vec<Violation>) -> Option<String> {
+        let dead = |b: usize| self.result.buses[b].vm_pu == 0.0;
+        let dead_buses = (0..self.net.buses.len()).filter(|&b| dead(b)).count();
+        if dead_buses == 0 {
+            return None;
+        }
+        violations.push(safety::violation(
+            ViolationKind::Islanded,
+            "",
+            dead_buses as f64,
+            0.0,
+            Severity::Critical,
+        ));
+        let (mut load, mut load_lost, mut generation, mut generation_lost) = (0.0, 0.0, 0.0, 0.0);
+        for (dev, &b) in self.net.devices.iter().zip(&self.device_bus) {
+            let p = match dev {
+                Device::Load(l) if l.in_service => l.p_mw,
+                Device::Generator(g) if g.in_service => g.p_mw.max(0.0),
+                Device::Renewable(r) if r.in_service => r.p_mw.max(0.0),
+                _ => continue,
+            };
+            let is_load = matches!(dev, Device::Load(_));
+            let (total, lost) = if is_load {
+                (&mut load, &mut load_lost)
+            } else {
+                (&mut generation, &mut generation_lost)
+            };
+            *total += p;
+            if dead(b) {
+                *lost += p;
+                if is_load && p > 0.0 {
+                    violations.push(safety::violation(
+                        ViolationKind::LoadNotServed,
+                        dev.name(),
+                        p,
+                        0.0,
+                        Severity::Critical,
+                    ));
+                }
+            }
+        }
+        let limit = self.scenario.protection.as_ref()?.max_lost_pct;
+        let share = |lost: f64, total: f64| {
+            if total > 0.0 {
+                100.0 * lost / total
+            } else {
+                0.0
+            }
+        };
+        let (load_pct, generation_pct) =
+            (share(load_lost, load), share(generation_lost, generation));
+        (load_pct > limit || generation_pct > limit).then(|| {
+            format!(
+                "{load_pct:.1} % of load and {generation_pct:.1} % of generation lost (limit {limit} %)"
+            )
+        })
     }
 
     fn outcome(&self, reward: f64, info: StepInfo) -> StepResult {
@@ -366,6 +496,20 @@ fn failed_result(net: &Network, reason: String) -> PowerFlowResult {
         slack_p_mw: 0.0,
         slack_q_mvar: 0.0,
     }
+}
+
+/// The bus index of every device (validation has checked the names exist).
+fn device_buses(net: &Network) -> Vec<usize> {
+    let index: std::collections::HashMap<&str, usize> = net
+        .buses
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.name.as_str(), i))
+        .collect();
+    net.devices
+        .iter()
+        .map(|d| index.get(d.bus()).copied().unwrap_or_default())
+        .collect()
 }
 
 fn check_scenario(s: &Scenario) -> Result<(), SimError> {

@@ -5,6 +5,7 @@ mod actions;
 pub mod capability;
 mod env;
 mod observation;
+mod protection;
 mod reward;
 mod safety;
 mod series;
