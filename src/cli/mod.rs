@@ -34,6 +34,8 @@ enum Command {
     Spaces(run::SpacesArgs),
     /// Run an episode with an agent and print a summary or one JSON object per step.
     Run(run::RunArgs),
+    /// Summarise a recorded episode; with --verify, re-simulate it and compare.
+    Replay(run::ReplayArgs),
     /// Measure performance in this build.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -78,6 +80,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Import(args)) => import::run(&args),
         Some(Command::Spaces(args)) => run::spaces(&args),
         Some(Command::Run(args)) => run::run(&args),
+        Some(Command::Replay(args)) => run::replay(&args),
         Some(Command::Bench(cmd)) => bench::run(&cmd),
     }
 }

@@ -9,7 +9,9 @@ use indicatif::ProgressBar;
 use serde_json::{Map, Value, json};
 
 use gridpilot::agent::{self, Spaces};
+use gridpilot::io::{load_episode, save_episode};
 use gridpilot::model::Device;
+use gridpilot::sim::episode::{self, Episode};
 use gridpilot::sim::{Environment, Event, ResetOptions, StepResult, ViolationKind};
 
 #[derive(Debug, Args)]
@@ -42,9 +44,21 @@ pub struct RunArgs {
     /// Initial state of charge of a storage unit, as DEVICE=MWH (repeatable).
     #[arg(long, value_name = "DEVICE=MWH")]
     initial_soc: Vec<String>,
+    /// Record the episode to this file, for replay in the app or `gridpilot replay`.
+    #[arg(long)]
+    out: Option<PathBuf>,
     /// Print one JSON object per step (JSON Lines).
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// An episode file.
+    file: PathBuf,
+    /// Re-simulate the episode and report the first step where it differs from the recording.
+    #[arg(long)]
+    verify: bool,
 }
 
 /// Opens a network file as an environment; CSV profiles are found beside it.
@@ -110,10 +124,15 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
         let s = env.scenario();
         s.episode_steps.unwrap_or(s.steps_per_cycle)
     });
+    let options = reset_options(args)?;
     let mut observation = env
-        .reset(args.seed, &reset_options(args)?)
+        .reset(args.seed, &options)
         .map_err(|e| format!("{}: {e}", args.network.display()))?;
     agent.reset();
+    let mut episode = args
+        .out
+        .as_ref()
+        .map(|_| Episode::start(&env, &args.agent, args.seed, &options));
     let progress = if args.json {
         ProgressBar::hidden()
     } else {
@@ -129,6 +148,9 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
             result.terminated || result.truncated,
         );
         summary.add(&result, env.scenario().discount);
+        if let Some(episode) = &mut episode {
+            episode.push(&env, &action, &result);
+        }
         if args.json {
             println!("{}", step_json(&env, &result));
         }
@@ -140,6 +162,10 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
         observation = result.observation;
     }
     progress.finish_and_clear();
+    if let (Some(path), Some(episode)) = (&args.out, &episode) {
+        save_episode(episode, path)
+            .map_err(|e| format!("{}: cannot write the episode: {e}", path.display()))?;
+    }
     if !args.json {
         summary.print(&env, &args.agent, args.seed);
     }
@@ -256,4 +282,31 @@ pub fn step_json(env: &Environment, r: &StepResult) -> Value {
         "clipped": r.info.clipped,
         "events": r.info.events,
     })
+}
+
+pub fn replay(args: &ReplayArgs) -> Result<ExitCode, String> {
+    let episode = load_episode(&args.file).map_err(|e| e.to_string())?;
+    let steps = episode.steps.len().saturating_sub(1);
+    let total: f64 = episode.steps.iter().map(|s| s.reward).sum();
+    println!(
+        "{}: {} on {}, {steps} steps from time index {} (seed {}), return {total:.4}",
+        args.file.display(),
+        episode.agent,
+        episode.network.name,
+        episode.start_time_index,
+        episode.seed
+    );
+    if !args.verify {
+        return Ok(ExitCode::SUCCESS);
+    }
+    match episode::verify(&episode) {
+        Ok(()) => {
+            println!("verified: re-simulating gives every recorded value exactly");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            println!("DIVERGES at {e}");
+            Ok(ExitCode::from(2))
+        }
+    }
 }

@@ -4,12 +4,14 @@
 
 mod atomic;
 mod csv;
+mod episode_file;
 mod error;
 pub mod matpower;
 mod network_file;
 
 pub use atomic::write_atomic;
 pub use csv::{NumericTable, parse_numeric_csv, read_csv_column, read_numeric_csv};
+pub use episode_file::{episode_from_bytes, episode_to_bytes, load_episode, save_episode};
 pub use error::{LoadError, ParseError};
 pub use network_file::{network_from_ron, network_to_ron, save_network};
 

@@ -270,6 +270,36 @@ impl Actions {
     }
 }
 
+impl Actions {
+    /// The setpoints the network holds now, component by component: what an action became
+    /// after clipping and projection.
+    pub fn current(&self, net: &Network) -> Vec<f64> {
+        self.targets
+            .iter()
+            .map(|&t| match t {
+                Target::P(k) => current_pq(&net.devices[k]).0,
+                Target::Q(k) => current_pq(&net.devices[k]).1,
+                Target::Vm(k) => match &net.devices[k] {
+                    Device::Generator(g) => g.vm_setpoint_pu.unwrap_or(f64::NAN),
+                    _ => f64::NAN,
+                },
+                Target::Tap(b) => match &net.branches[b].kind {
+                    BranchKind::Transformer {
+                        tap_changer: Some(t),
+                        ..
+                    } => f64::from(t.position),
+                    _ => f64::NAN,
+                },
+                Target::ShuntStep(k) => match &net.devices[k] {
+                    Device::Shunt(s) => f64::from(s.step),
+                    _ => f64::NAN,
+                },
+                Target::Closed(b) => f64::from(u8::from(net.branches[b].in_service)),
+            })
+            .collect()
+    }
+}
+
 fn current_pq(dev: &Device) -> (f64, f64) {
     match dev {
         Device::Renewable(r) => (r.p_mw, r.q_mvar),

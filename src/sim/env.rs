@@ -13,7 +13,7 @@ use super::reward::{self, RewardTerms};
 use super::safety::{self, Severity, Violation, ViolationKind};
 use super::series::Resolved;
 use super::spaces::Component;
-use crate::model::{Device, Network, Scenario};
+use crate::model::{Device, Network, Scenario, Series};
 use crate::powerflow::{PowerFlow, PowerFlowError, PowerFlowResult, SolveOptions};
 
 /// Why an environment cannot be built or reset.
@@ -42,7 +42,7 @@ pub struct ResetOptions {
 
 /// Something that happened during a step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "event")]
+#[serde(rename_all = "snake_case")]
 pub enum Event {
     PowerFlowFailed {
         reason: String,
@@ -138,6 +138,7 @@ impl Environment {
         };
         let result = pf.solve(&network, &options)?;
         let profiles = resolve_profiles(&network, &scenario, base_dir)?;
+        let network = with_csv_series_read(network, &profiles);
         Ok(Environment {
             actions: Actions::new(&network),
             observation_space: observation::space(&network, scenario.steps_per_cycle),
@@ -166,6 +167,18 @@ impl Environment {
 
     pub fn observation_space(&self) -> &[Component] {
         &self.observation_space
+    }
+
+    /// The setpoints the last action became after clipping and projection, component by
+    /// component (see [`Environment::action_space`]).
+    pub fn applied_action(&self) -> Vec<f64> {
+        self.actions.current(&self.net)
+    }
+
+    /// The network as it was at construction, with CSV time series read into the file, so it
+    /// replays with nothing beside it.
+    pub fn initial_network(&self) -> &Network {
+        &self.initial
     }
 
     /// The action that leaves every controllable device as the network file has it, with no
@@ -496,6 +509,20 @@ fn failed_result(net: &Network, reason: String) -> PowerFlowResult {
         slack_p_mw: 0.0,
         slack_q_mvar: 0.0,
     }
+}
+
+/// The network with every CSV series replaced by the values read, so it stands alone.
+fn with_csv_series_read(mut network: Network, profiles: &[DeviceProfile]) -> Network {
+    if let Some(scenario) = &mut network.scenario {
+        for (profile, resolved) in scenario.profiles.iter_mut().zip(profiles) {
+            if let (Series::Csv { .. }, Resolved::Values(values)) =
+                (&profile.series, &resolved.series)
+            {
+                profile.series = Series::Values(values.clone());
+            }
+        }
+    }
+    network
 }
 
 /// The bus index of every device (validation has checked the names exist).

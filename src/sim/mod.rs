@@ -4,6 +4,7 @@
 mod actions;
 pub mod capability;
 mod env;
+pub mod episode;
 mod observation;
 mod protection;
 mod reward;
