@@ -79,7 +79,7 @@ fn verification_reports_the_first_divergence() {
 #[test]
 fn damaged_episode_files_are_refused_with_a_reason() {
     let bytes = episode_to_bytes(&record("do-nothing", 0, 10));
-    let message = |b: &[u8]| episode_from_bytes(b).err().expect("must be refused");
+    let message = |b: &[u8]| episode_from_bytes(b).expect_err("must be refused");
     assert!(message(b"hello").contains("not a GridPilot episode file"));
     assert!(
         message(&bytes[..25]).contains("ends in its header")

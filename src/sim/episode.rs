@@ -166,10 +166,13 @@ pub enum VerifyError {
     Diverged(Divergence),
 }
 
+/// Prints one field of a record.
+type Show = fn(&StepRecord) -> String;
+
 /// The first field in which two records differ. Rust prints every distinct f64 differently
 /// (shortest round-trip form), so comparing printed fields is exact.
 fn first_difference(a: &StepRecord, b: &StepRecord) -> Option<Divergence> {
-    let fields: [(&str, fn(&StepRecord) -> String); 12] = [
+    let fields: [(&str, Show); 12] = [
         ("time index", |r| format!("{}", r.time_index)),
         ("applied action", |r| format!("{:?}", r.applied_action)),
         ("reward", |r| format!("{:?}", r.reward)),
