@@ -56,3 +56,29 @@ fn three_bus_feeder_balances_power() {
     assert!((r.slack_p_mw - (4.0 - 2.5 + r.losses_mw)).abs() < 1e-8);
     assert!(r.losses_mw > 0.0);
 }
+
+/// A do-nothing day on a bundled scenario network: runs to the end, and returns the
+/// violations seen.
+fn do_nothing_day(file: &str) -> Vec<gridpilot::sim::Violation> {
+    let path = project(&format!("networks/{file}"));
+    let dir = path.parent().unwrap().to_path_buf();
+    let mut env = gridpilot::sim::Environment::new(load_network(&path).unwrap(), &dir).unwrap();
+    env.reset(0, &Default::default()).unwrap();
+    let action = env.do_nothing_action();
+    let mut violations = Vec::new();
+    for _ in 0..96 {
+        let r = env.step(&action);
+        assert!(!r.terminated, "{file}: {:?}", r.info.events);
+        violations.extend(r.info.violations);
+    }
+    violations
+}
+
+#[test]
+fn scenario_networks_run_a_quiet_day_when_left_alone() {
+    // Ratings and devices were chosen so that doing nothing is safe; agents make it eventful.
+    assert!(do_nothing_day("case33bw_feeder.ron").is_empty());
+    assert!(do_nothing_day("case118_transmission.ron").is_empty());
+    // ANM6-Easy is built to be violated: its night wind overloads the transformer.
+    assert!(!do_nothing_day("anm6_easy.ron").is_empty());
+}
