@@ -34,7 +34,7 @@ def close_network(ron, devices, scenario):
     return head + devices + "    ],\n    scenario: (\n" + scenario + "    ),\n)\n"
 
 
-def capability(p_min, p_max, q, p_plus=None, p_minus=None, q_corner=None):
+def capability(p_min, p_max, q, p_plus=None, p_minus=None, q_corner=None, min_pf=None):
     fields = [f"p_min_mw: {p_min}", f"p_max_mw: {p_max}", f"q_min_mvar: {-q}", f"q_max_mvar: {q}"]
     if p_plus is not None:
         fields.append(f"p_plus_mw: {p_plus}")
@@ -42,6 +42,8 @@ def capability(p_min, p_max, q, p_plus=None, p_minus=None, q_corner=None):
         fields.append(f"p_minus_mw: {p_minus}")
     if q_corner is not None:
         fields += [f"q_plus_mvar: {q_corner}", f"q_minus_mvar: {-q_corner}"]
+    if min_pf is not None:
+        fields.append(f"min_power_factor: {min_pf}")
     return "(" + ", ".join(fields) + ")"
 
 
@@ -50,9 +52,9 @@ def feeder():
     loads = json.loads(subprocess.run([GRIDPILOT, "pf", "/tmp/case33bw.ron", "--json"],
                                       check=True, capture_output=True).stdout)["devices"]
     devices = f"""        Renewable(name: "pv_18", bus: "18", source: Solar, p_mw: 0.0,
-            capability: {capability(0.0, 1.5, 0.5, p_plus=1.2, q_corner=0.3)}),
+            capability: {capability(0.0, 1.5, 0.5, p_plus=1.2, q_corner=0.3, min_pf=0.9)}),
         Renewable(name: "pv_33", bus: "33", source: Solar, p_mw: 0.0,
-            capability: {capability(0.0, 1.0, 0.35, p_plus=0.8, q_corner=0.2)}),
+            capability: {capability(0.0, 1.0, 0.35, p_plus=0.8, q_corner=0.2, min_pf=0.9)}),
         Renewable(name: "wind_25", bus: "25", source: Wind, p_mw: 0.6,
             capability: {capability(0.0, 1.0, 0.4, p_plus=0.8, q_corner=0.25)}),
         Storage(name: "battery_30", bus: "30", soc_max_mwh: 2.0, efficiency: 0.95, soc_mwh: 1.0,

@@ -23,6 +23,8 @@ struct Step {
     time_index: Option<usize>,
     reward: f64,
     terminated: bool,
+    /// gym-anm's 18-value observation.
+    obs: Vec<f64>,
     /// The electrical state, absent on terminal steps.
     #[serde(flatten)]
     state: Option<State>,
@@ -81,6 +83,12 @@ fn replay(file: &str) {
         }
         assert_eq!(got.terminated, want.terminated, "{}", at("terminated"));
         close(at("reward"), got.reward, want.reward, REWARD_TOL);
+        if !got.terminated {
+            let layout = env.gym_anm_observation(&got.observation);
+            for (i, (g, w)) in layout.iter().zip(&want.obs).enumerate() {
+                close(at(&format!("observation {i}")), *g, *w, POWER_TOL);
+            }
+        }
         let Some(want) = &want.state else {
             assert!(got.terminated, "{}", at("gym-anm recorded no state"));
             continue;

@@ -59,6 +59,7 @@ fn valid() -> Network {
                 p_minus_mw: None,
                 q_plus_mvar: None,
                 q_minus_mvar: None,
+                min_power_factor: None,
             },
             soc_min_mwh: 0.0,
             soc_max_mwh: 10.0,

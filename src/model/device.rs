@@ -178,6 +178,9 @@ pub struct Capability {
     pub q_plus_mvar: Option<f64>,
     #[serde(default)]
     pub q_minus_mvar: Option<f64>,
+    /// The grid code's power-factor band: |P| / S must stay at or above this (0 to 1).
+    #[serde(default)]
+    pub min_power_factor: Option<f64>,
 }
 
 /// The slack: holds its bus at a fixed voltage magnitude and angle and supplies whatever the

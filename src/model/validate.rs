@@ -315,6 +315,16 @@ fn check_device_values(c: &mut Checker, el: &str, dev: &Device) {
 }
 
 fn check_capability(c: &mut Checker, el: &str, cap: &super::Capability) {
+    if let Some(pf) = cap.min_power_factor {
+        let band = |v: f64| (0.0..=1.0).contains(&v);
+        c.value(
+            el,
+            "capability.min_power_factor",
+            pf,
+            band,
+            "it must lie in [0, 1]",
+        );
+    }
     c.finite(el, "capability.p_max_mw", cap.p_max_mw);
     c.finite(el, "capability.q_max_mvar", cap.q_max_mvar);
     c.range(el, "capability.p_min_mw", cap.p_min_mw, cap.p_max_mw);

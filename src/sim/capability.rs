@@ -188,6 +188,7 @@ mod tests {
             p_minus_mw: None,
             q_plus_mvar: Some(15.0),
             q_minus_mvar: Some(-15.0),
+            min_power_factor: None,
         }
     }
 
@@ -201,6 +202,7 @@ mod tests {
             p_minus_mw: Some(-30.0),
             q_plus_mvar: Some(25.0),
             q_minus_mvar: Some(-25.0),
+            min_power_factor: None,
         }
     }
 

@@ -187,6 +187,11 @@ impl Environment {
         self.actions.do_nothing.clone()
     }
 
+    /// An observation in gym-anm's 18-value layout (see [`observation::gym_anm_layout`]).
+    pub fn gym_anm_observation(&self, observation: &[f64]) -> Vec<f64> {
+        observation::gym_anm_layout(&self.net, &self.observation_space, observation)
+    }
+
     /// The network as it stands now (setpoints, state of charge, switch states).
     pub fn network(&self) -> &Network {
         &self.net
@@ -303,6 +308,7 @@ impl Environment {
         );
         safety::grid_violations(&self.net, &self.result, &mut info.violations);
         safety::storage_violations(&self.net, &mut info.violations);
+        safety::power_factor_violations(&self.net, &mut info.violations);
         if let Some(reason) = self.supply_lost(&mut info.violations) {
             self.terminated = true;
             info.events.push(Event::GameOver { reason });

@@ -14,7 +14,6 @@ mod spaces;
 
 pub use actions::Clipping;
 pub use env::{Environment, Event, ResetOptions, SimError, StepInfo, StepResult};
-pub use observation::gym_anm_layout;
 pub use reward::RewardTerms;
 pub use safety::{Severity, Violation, ViolationKind};
 pub use spaces::{Component, position};

@@ -104,21 +104,20 @@ pub fn observe(state: &State, out: &mut Vec<f64>) {
     out.extend_from_slice(state.branch_s_mva);
 }
 
-/// gym-anm's observation layout (its `state` vector): the leading components, with load power
-/// in gym-anm's injection convention (negative when consuming).
-pub fn gym_anm_layout(net: &Network, observation: &[f64]) -> Vec<f64> {
+/// gym-anm's observation layout (its `state` vector): the leading components clipped to their
+/// bounds as gym-anm clips them, with load power in gym-anm's injection convention (negative
+/// when consuming).
+pub fn gym_anm_layout(net: &Network, space: &[Component], observation: &[f64]) -> Vec<f64> {
     let n = net.devices.len();
-    let storage = net
-        .devices
+    let count = |kind: fn(&Device) -> bool| net.devices.iter().filter(|d| kind(d)).count();
+    let storage = count(|d| matches!(d, Device::Storage(_)));
+    let renewables = count(|d| matches!(d, Device::Renewable(_)));
+    let mut out: Vec<f64> = observation
         .iter()
-        .filter(|d| matches!(d, Device::Storage(_)))
-        .count();
-    let renewables = net
-        .devices
-        .iter()
-        .filter(|d| matches!(d, Device::Renewable(_)))
-        .count();
-    let mut out = observation[..2 * n + storage + renewables + 1].to_vec();
+        .zip(space)
+        .take(2 * n + storage + renewables + 1)
+        .map(|(x, c)| x.clamp(c.low, c.high))
+        .collect();
     for (k, dev) in net.devices.iter().enumerate() {
         if matches!(dev, Device::Load(_)) {
             out[k] = -out[k];

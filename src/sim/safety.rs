@@ -100,6 +100,30 @@ pub fn grid_violations(net: &Network, result: &PowerFlowResult, out: &mut Vec<Vi
     }
 }
 
+/// Converter-connected devices running outside their power-factor band.
+pub fn power_factor_violations(net: &Network, out: &mut Vec<Violation>) {
+    for dev in &net.devices {
+        let (cap, p, q) = match dev {
+            Device::Renewable(r) => (&r.capability, r.p_mw, r.q_mvar),
+            Device::Storage(s) => (&s.capability, s.p_mw, s.q_mvar),
+            _ => continue,
+        };
+        let s = p.hypot(q);
+        if let Some(min) = cap.min_power_factor
+            && s > 1e-9
+            && p.abs() / s < min - 1e-12
+        {
+            out.push(violation(
+                ViolationKind::PowerFactor,
+                dev.name(),
+                p.abs() / s,
+                min,
+                Severity::Warning,
+            ));
+        }
+    }
+}
+
 /// Storage units at an energy limit.
 pub fn storage_violations(net: &Network, out: &mut Vec<Violation>) {
     for dev in &net.devices {
