@@ -35,12 +35,13 @@ fn bundled_networks_solve() {
 #[test]
 fn readme_example_network_solves() {
     let readme = std::fs::read_to_string(project("README.md")).unwrap();
-    let start = readme
-        .find("```ron\n")
-        .expect("the README shows a network file")
-        + 7;
-    let end = start + readme[start..].find("```").unwrap();
-    let net = network_from_ron(&readme[start..end]).unwrap();
+    let block = readme
+        .split("```ron\n")
+        .skip(1)
+        .filter_map(|rest| rest.split("```").next())
+        .find(|text| text.trim_start().starts_with("(\n    name:"))
+        .expect("the README shows a network file");
+    let net = network_from_ron(block).unwrap();
     assert_eq!(net.buses.len(), 2);
     solves(&net);
 }
@@ -81,4 +82,30 @@ fn scenario_networks_run_a_quiet_day_when_left_alone() {
     assert!(do_nothing_day("case118_transmission.ron").is_empty());
     // ANM6-Easy is built to be violated: its night wind overloads the transformer.
     assert!(!do_nothing_day("anm6_easy.ron").is_empty());
+}
+
+#[test]
+fn readme_scenario_and_policy_examples_parse() {
+    let readme = std::fs::read_to_string(project("README.md")).unwrap();
+    let blocks: Vec<&str> = readme
+        .split("```")
+        .skip(1)
+        .step_by(2)
+        .map(|b| b.split_once('\n').map_or(b, |(_, body)| body))
+        .collect();
+    let scenario = blocks
+        .iter()
+        .find_map(|b| b.trim().strip_prefix("scenario: "))
+        .expect("the README shows a scenario section");
+    let scenario: gridpilot::model::Scenario = gridpilot::io::ron_options()
+        .from_str(scenario.trim_end_matches(','))
+        .unwrap();
+    assert_eq!(scenario.profiles.len(), 3);
+    let policy = blocks
+        .iter()
+        .find(|b| b.trim_start().starts_with("LinearPolicy("))
+        .expect("the README shows a linear policy");
+    let policy: gridpilot::agent::LinearPolicy =
+        gridpilot::io::ron_options().from_str(policy).unwrap();
+    assert_eq!(policy.weights, [[0.0, -0.5], [10.0, 0.0]]);
 }

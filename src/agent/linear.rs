@@ -37,7 +37,7 @@ impl LinearPolicyAgent {
     /// Reads and checks a policy file against the spaces.
     pub fn load(path: &Path, spaces: &Spaces) -> Result<Self, AgentError> {
         let text = crate::io::read_text(path).map_err(|e| AgentError::Read(e.to_string()))?;
-        let policy: LinearPolicy = ron::from_str(&text).map_err(|e| {
+        let policy: LinearPolicy = crate::io::ron_options().from_str(&text).map_err(|e| {
             let at = e.span.start;
             AgentError::file(path, format!("line {}:{}: {}", at.line, at.col, e.code))
         })?;

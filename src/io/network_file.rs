@@ -7,16 +7,16 @@ use ron::extensions::Extensions;
 use super::{ParseError, write_atomic};
 use crate::model::Network;
 
-/// RON settings shared by reading and writing: `Some(x)` may be written as `x`, and device
-/// variants as `Load(name: …)` rather than `Load((name: …))`.
-fn options() -> ron::Options {
+/// RON settings for every GridPilot file: `Some(x)` may be written as `x`, and device variants
+/// as `Load(name: …)` rather than `Load((name: …))`.
+pub fn ron_options() -> ron::Options {
     ron::Options::default()
         .with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES)
 }
 
 /// Parses a network from RON text.
 pub fn network_from_ron(text: &str) -> Result<Network, ParseError> {
-    options().from_str(text).map_err(|e| ParseError {
+    ron_options().from_str(text).map_err(|e| ParseError {
         line: e.span.start.line,
         column: Some(e.span.start.col),
         message: e.code.to_string(),
@@ -29,7 +29,7 @@ pub fn network_to_ron(network: &Network) -> String {
         .struct_names(false)
         .indentor("    ".to_string());
     // Serialising plain data with string keys cannot fail.
-    options()
+    ron_options()
         .to_string_pretty(network, pretty)
         .expect("a network always serialises to RON")
 }
