@@ -11,9 +11,9 @@ use super::observation::{self, State};
 use super::protection::ProtectionState;
 use super::reward::{self, RewardTerms};
 use super::safety::{self, Severity, Violation, ViolationKind};
-use super::series::Resolved;
+use super::series::{self, DeviceProfile, Driven, ProfileError};
 use super::spaces::Component;
-use crate::model::{Device, Network, Scenario, Series};
+use crate::model::{Device, Network, Scenario};
 use crate::powerflow::{PowerFlow, PowerFlowError, PowerFlowResult, SolveOptions};
 
 /// Why an environment cannot be built or reset.
@@ -23,8 +23,8 @@ pub enum SimError {
     NoScenario(String),
     #[error("{0}")]
     Network(#[from] PowerFlowError),
-    #[error("profile for '{device}': {reason}")]
-    Profile { device: String, reason: String },
+    #[error("{0}")]
+    Profile(#[from] ProfileError),
     #[error("scenario: {0}")]
     Scenario(String),
     #[error("reset: {0}")]
@@ -81,22 +81,6 @@ pub struct StepResult {
     pub info: StepInfo,
 }
 
-/// How a profile drives its device.
-#[derive(Debug, Clone)]
-enum Driven {
-    /// A load's consumption, with reactive power at a fixed ratio.
-    Load { q_per_p: f64 },
-    /// A renewable's available power.
-    Available,
-}
-
-#[derive(Debug, Clone)]
-struct DeviceProfile {
-    device: usize,
-    driven: Driven,
-    series: Resolved,
-}
-
 /// A network running as an environment.
 pub struct Environment {
     initial: Network,
@@ -137,8 +121,8 @@ impl Environment {
             dc_fallback: scenario.power_flow.dc_fallback,
         };
         let result = pf.solve(&network, &options)?;
-        let profiles = resolve_profiles(&network, &scenario, base_dir)?;
-        let network = with_csv_series_read(network, &profiles);
+        let profiles = series::resolve_profiles(&network, &scenario, base_dir)?;
+        let network = series::with_csv_series_read(network, &profiles);
         Ok(Environment {
             actions: Actions::new(&network),
             observation_space: observation::space(&network, scenario.steps_per_cycle),
@@ -309,13 +293,26 @@ impl Environment {
         safety::grid_violations(&self.net, &self.result, &mut info.violations);
         safety::storage_violations(&self.net, &mut info.violations);
         safety::power_factor_violations(&self.net, &mut info.violations);
-        if let Some(reason) = self.supply_lost(&mut info.violations) {
+        if let Some(reason) = self.game_over(&mut info.violations) {
             self.terminated = true;
             info.events.push(Event::GameOver { reason });
             info.reward_terms =
                 reward::terminal_terms(&self.scenario.reward, self.scenario.discount);
         }
         self.outcome(info.reward_terms.total, info)
+    }
+
+    /// Under protection, why the episode ends when the share of load or generation lost
+    /// passes its limit; reports lost supply either way.
+    fn game_over(&self, violations: &mut Vec<Violation>) -> Option<String> {
+        let (load_pct, generation_pct) =
+            safety::supply_lost(&self.net, &self.result, &self.device_bus, violations);
+        let limit = self.scenario.protection.as_ref()?.max_lost_pct;
+        (load_pct > limit || generation_pct > limit).then(|| {
+            format!(
+                "{load_pct:.1} % of load and {generation_pct:.1} % of generation lost (limit {limit} %)"
+            )
+        })
     }
 
     /// Recloses branches whose protection cooldown has ended.
@@ -353,66 +350,6 @@ impl Environment {
             state.count(&self.net, &self.result);
         }
         self.protection = Some(state);
-    }
-
-    /// Reports de-energised buses and the loads they leave unserved; with protection, returns
-    /// why the episode ends when the share of load or generation lost passes its limit.
-    fn supply_lost(&self, violations: &mut Vec<Violation>) -> Option<String> {
-        let dead = |b: usize| self.result.buses[b].vm_pu == 0.0;
-        let dead_buses = (0..self.net.buses.len()).filter(|&b| dead(b)).count();
-        if dead_buses == 0 {
-            return None;
-        }
-        violations.push(safety::violation(
-            ViolationKind::Islanded,
-            "",
-            dead_buses as f64,
-            0.0,
-            Severity::Critical,
-        ));
-        let (mut load, mut load_lost, mut generation, mut generation_lost) = (0.0, 0.0, 0.0, 0.0);
-        for (dev, &b) in self.net.devices.iter().zip(&self.device_bus) {
-            let p = match dev {
-                Device::Load(l) if l.in_service => l.p_mw,
-                Device::Generator(g) if g.in_service => g.p_mw.max(0.0),
-                Device::Renewable(r) if r.in_service => r.p_mw.max(0.0),
-                _ => continue,
-            };
-            let is_load = matches!(dev, Device::Load(_));
-            let (total, lost) = if is_load {
-                (&mut load, &mut load_lost)
-            } else {
-                (&mut generation, &mut generation_lost)
-            };
-            *total += p;
-            if dead(b) {
-                *lost += p;
-                if is_load && p > 0.0 {
-                    violations.push(safety::violation(
-                        ViolationKind::LoadNotServed,
-                        dev.name(),
-                        p,
-                        0.0,
-                        Severity::Critical,
-                    ));
-                }
-            }
-        }
-        let limit = self.scenario.protection.as_ref()?.max_lost_pct;
-        let share = |lost: f64, total: f64| {
-            if total > 0.0 {
-                100.0 * lost / total
-            } else {
-                0.0
-            }
-        };
-        let (load_pct, generation_pct) =
-            (share(load_lost, load), share(generation_lost, generation));
-        (load_pct > limit || generation_pct > limit).then(|| {
-            format!(
-                "{load_pct:.1} % of load and {generation_pct:.1} % of generation lost (limit {limit} %)"
-            )
-        })
     }
 
     fn outcome(&self, reward: f64, info: StepInfo) -> StepResult {
@@ -517,20 +454,6 @@ fn failed_result(net: &Network, reason: String) -> PowerFlowResult {
     }
 }
 
-/// The network with every CSV series replaced by the values read, so it stands alone.
-fn with_csv_series_read(mut network: Network, profiles: &[DeviceProfile]) -> Network {
-    if let Some(scenario) = &mut network.scenario {
-        for (profile, resolved) in scenario.profiles.iter_mut().zip(profiles) {
-            if let (Series::Csv { .. }, Resolved::Values(values)) =
-                (&profile.series, &resolved.series)
-            {
-                profile.series = Series::Values(values.clone());
-            }
-        }
-    }
-    network
-}
-
 /// The bus index of every device (validation has checked the names exist).
 fn device_buses(net: &Network) -> Vec<usize> {
     let index: std::collections::HashMap<&str, usize> = net
@@ -560,50 +483,4 @@ fn check_scenario(s: &Scenario) -> Result<(), SimError> {
         return bad("start_time_index must be below steps_per_cycle");
     }
     Ok(())
-}
-
-fn resolve_profiles(
-    net: &Network,
-    scenario: &Scenario,
-    base_dir: &Path,
-) -> Result<Vec<DeviceProfile>, SimError> {
-    scenario
-        .profiles
-        .iter()
-        .map(|p| {
-            let err = |reason: String| SimError::Profile {
-                device: p.device.clone(),
-                reason,
-            };
-            let device = net
-                .devices
-                .iter()
-                .position(|d| d.name() == p.device)
-                .ok_or_else(|| err("no device has this name".into()))?;
-            let driven = match &net.devices[device] {
-                Device::Load(l) => Driven::Load {
-                    q_per_p: p.q_per_p.unwrap_or(if l.p_mw != 0.0 {
-                        l.q_mvar / l.p_mw
-                    } else {
-                        0.0
-                    }),
-                },
-                Device::Renewable(_) => Driven::Available,
-                other => {
-                    return Err(err(format!("a {} has no time series", other.kind_name())));
-                }
-            };
-            let series = Resolved::new(&p.series, base_dir).map_err(err)?;
-            if let Resolved::Values(v) = &series
-                && (v.is_empty() || v.iter().any(|x| !x.is_finite()))
-            {
-                return Err(err("the series must hold finite numbers".into()));
-            }
-            Ok(DeviceProfile {
-                device,
-                driven,
-                series,
-            })
-        })
-        .collect()
 }

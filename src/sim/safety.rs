@@ -164,3 +164,61 @@ pub fn violation(
         severity,
     }
 }
+
+/// Reports the buses cut off from every external grid and the loads they leave unserved;
+/// returns the shares (%) of load and of generation lost.
+pub fn supply_lost(
+    net: &Network,
+    result: &PowerFlowResult,
+    device_bus: &[usize],
+    out: &mut Vec<Violation>,
+) -> (f64, f64) {
+    let dead = |b: usize| result.buses[b].vm_pu == 0.0;
+    let dead_buses = (0..net.buses.len()).filter(|&b| dead(b)).count();
+    if dead_buses == 0 {
+        return (0.0, 0.0);
+    }
+    out.push(violation(
+        ViolationKind::Islanded,
+        "",
+        dead_buses as f64,
+        0.0,
+        Severity::Critical,
+    ));
+    let (mut load, mut load_lost, mut generation, mut generation_lost) = (0.0, 0.0, 0.0, 0.0);
+    for (dev, &b) in net.devices.iter().zip(device_bus) {
+        let p = match dev {
+            Device::Load(l) if l.in_service => l.p_mw,
+            Device::Generator(g) if g.in_service => g.p_mw.max(0.0),
+            Device::Renewable(r) if r.in_service => r.p_mw.max(0.0),
+            _ => continue,
+        };
+        let is_load = matches!(dev, Device::Load(_));
+        let (total, lost) = if is_load {
+            (&mut load, &mut load_lost)
+        } else {
+            (&mut generation, &mut generation_lost)
+        };
+        *total += p;
+        if dead(b) {
+            *lost += p;
+            if is_load && p > 0.0 {
+                out.push(violation(
+                    ViolationKind::LoadNotServed,
+                    dev.name(),
+                    p,
+                    0.0,
+                    Severity::Critical,
+                ));
+            }
+        }
+    }
+    let share = |lost: f64, total: f64| {
+        if total > 0.0 {
+            100.0 * lost / total
+        } else {
+            0.0
+        }
+    };
+    (share(load_lost, load), share(generation_lost, generation))
+}

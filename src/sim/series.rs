@@ -6,7 +6,7 @@ use std::path::Path;
 use rand::RngExt;
 use rand::rngs::StdRng;
 
-use crate::model::{DailyShape, Series};
+use crate::model::{DailyShape, Device, Network, Scenario, Series};
 
 /// A series ready to be read at any time index.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,4 +98,88 @@ fn daily_shape(shape: DailyShape, hour: f64) -> f64 {
     let i = h.floor() as usize % 24;
     let frac = h - h.floor();
     points[i] * (1.0 - frac) + points[(i + 1) % 24] * frac
+}
+
+/// How a profile drives its device.
+#[derive(Debug, Clone)]
+pub enum Driven {
+    /// A load's consumption, with reactive power at a fixed ratio.
+    Load { q_per_p: f64 },
+    /// A renewable's available power.
+    Available,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeviceProfile {
+    pub device: usize,
+    pub driven: Driven,
+    pub series: Resolved,
+}
+
+/// The network with every CSV series replaced by the values read, so it stands alone.
+pub fn with_csv_series_read(mut network: Network, profiles: &[DeviceProfile]) -> Network {
+    if let Some(scenario) = &mut network.scenario {
+        for (profile, resolved) in scenario.profiles.iter_mut().zip(profiles) {
+            if let (Series::Csv { .. }, Resolved::Values(values)) =
+                (&profile.series, &resolved.series)
+            {
+                profile.series = Series::Values(values.clone());
+            }
+        }
+    }
+    network
+}
+
+/// A profile that cannot drive its device.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ProfileError {
+    #[error("profile for '{device}': {reason}")]
+    Profile { device: String, reason: String },
+}
+
+/// Resolves the scenario's profiles against the network's devices.
+pub fn resolve_profiles(
+    net: &Network,
+    scenario: &Scenario,
+    base_dir: &Path,
+) -> Result<Vec<DeviceProfile>, ProfileError> {
+    scenario
+        .profiles
+        .iter()
+        .map(|p| {
+            let err = |reason: String| ProfileError::Profile {
+                device: p.device.clone(),
+                reason,
+            };
+            let device = net
+                .devices
+                .iter()
+                .position(|d| d.name() == p.device)
+                .ok_or_else(|| err("no device has this name".into()))?;
+            let driven = match &net.devices[device] {
+                Device::Load(l) => Driven::Load {
+                    q_per_p: p.q_per_p.unwrap_or(if l.p_mw != 0.0 {
+                        l.q_mvar / l.p_mw
+                    } else {
+                        0.0
+                    }),
+                },
+                Device::Renewable(_) => Driven::Available,
+                other => {
+                    return Err(err(format!("a {} has no time series", other.kind_name())));
+                }
+            };
+            let series = Resolved::new(&p.series, base_dir).map_err(err)?;
+            if let Resolved::Values(v) = &series
+                && (v.is_empty() || v.iter().any(|x| !x.is_finite()))
+            {
+                return Err(err("the series must hold finite numbers".into()));
+            }
+            Ok(DeviceProfile {
+                device,
+                driven,
+                series,
+            })
+        })
+        .collect()
 }
