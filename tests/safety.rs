@@ -68,3 +68,26 @@ fn anm6_reports_voltage_overload_storage_and_clipping() {
         "Q at full P is cut by the capability corner"
     );
 }
+
+#[test]
+fn discharging_beyond_the_stored_energy_is_reported_as_clipped() {
+    let mut env = environment("anm6_easy.ron");
+    let options = ResetOptions {
+        start_time_index: Some(0),
+        initial_soc_mwh: vec![("storage".into(), 1.0)],
+    };
+    env.reset(0, &options).unwrap();
+    let mut action = env.do_nothing_action();
+    action[position(env.action_space(), "storage.p_mw").unwrap()] = 20.0; // 1 MWh allows 3.6 MW
+    let r = env.step(&action);
+    let clipped = find(
+        &r.info.violations,
+        ViolationKind::SetpointClipped,
+        "storage",
+    )
+    .expect("clipped");
+    assert!(
+        (clipped.value - 20.0).abs() < 1e-9 && (clipped.limit - 3.6).abs() < 1e-9,
+        "{clipped:?}"
+    );
+}

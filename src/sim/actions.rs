@@ -254,9 +254,14 @@ impl Actions {
                 ),
                 _ => continue,
             };
-            let moved = (p - p_req.min(p_hi)).hypot(q - q_req);
-            if moved > 1e-9 {
-                let requested_s = p_req.min(p_hi).hypot(q_req);
+            // A renewable cap above what the weather gives is not a clipping; anything else
+            // the projection moves is.
+            let wanted_p = match dev {
+                Device::Renewable(_) => p_req.min(p_hi),
+                _ => p_req,
+            };
+            if (p - wanted_p).hypot(q - q_req) > 1e-9 {
+                let requested_s = wanted_p.hypot(q_req);
                 violations.push(violation(
                     ViolationKind::SetpointClipped,
                     dev.name(),
