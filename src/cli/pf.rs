@@ -8,7 +8,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use gridpilot::model::Network;
-use gridpilot::powerflow::PowerFlowResult;
+use gridpilot::powerflow::{PowerFlowResult, Start};
 
 /// Networks up to this many buses get full tables in the summary.
 const FULL_TABLE_BUSES: usize = 100;
@@ -82,6 +82,7 @@ pub fn to_json(net: &Network, r: &PowerFlowResult) -> Value {
         "failure": r.failure,
         "iterations": r.iterations,
         "max_mismatch_pu": r.max_mismatch_pu,
+        "start": r.start,
         "losses_mw": r.losses_mw,
         "slack_p_mw": r.slack_p_mw,
         "slack_q_mvar": r.slack_q_mvar,
@@ -97,8 +98,14 @@ fn summary(net: &Network, r: &PowerFlowResult, full: bool) -> String {
     let _ = match &r.failure {
         None => writeln!(
             s,
-            "{}: converged in {} iterations (largest mismatch {:.1e} p.u.)",
-            net.name, r.iterations, r.max_mismatch_pu
+            "{}: converged in {} iterations{} (largest mismatch {:.1e} p.u.)",
+            net.name,
+            r.iterations,
+            match r.start {
+                Start::Flat => "",
+                Start::DcAngles => ", restarted from DC angles after a flat start diverged",
+            },
+            r.max_mismatch_pu
         ),
         Some(why) => writeln!(
             s,
