@@ -39,8 +39,14 @@ enum Command {
     /// Measure performance in this build.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
-    /// Open the desktop application (the default).
-    Gui,
+    /// Open the desktop application (the default) on a network or episode file.
+    Gui(GuiArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GuiArgs {
+    /// A network (.ron, .m) or an episode file; ANM6-Easy when left out.
+    file: Option<std::path::PathBuf>,
 }
 
 /// Solver settings shared by the commands that solve power flows.
@@ -75,7 +81,8 @@ impl SolveArgs {
 /// Runs a parsed command line; `Err` is a message for stderr (exit code 1).
 pub fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        None | Some(Command::Gui) => gridpilot::app::run().map(|()| ExitCode::SUCCESS),
+        None => gridpilot::app::run(None).map(|()| ExitCode::SUCCESS),
+        Some(Command::Gui(args)) => gridpilot::app::run(args.file).map(|()| ExitCode::SUCCESS),
         Some(Command::Pf(args)) => pf::run(&args),
         Some(Command::Import(args)) => import::run(&args),
         Some(Command::Spaces(args)) => run::spaces(&args),

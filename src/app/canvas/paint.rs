@@ -1,0 +1,466 @@
+//! Painting one frame of a laid-out scene into shapes. This is the only drawing code: the
+//! interactive view hands the shapes to its painter, the headless frame builder returns them.
+//!
+//! Layers, bottom to top: highlights, branches (one mesh), transformer symbols, flow markers
+//! (one mesh), buses (one mesh), violation rings, devices, labels.
+
+use egui::{Align2, Color32, Mesh, Pos2, Rect, Shape, Stroke, vec2};
+
+use super::Element;
+use super::flow::{self, FlowAnimation, MarkerStyle};
+use super::geometry::Geometry;
+use super::glyphs::{self, GlyphStyle};
+use super::info;
+use super::mesh;
+use super::scene::{Scene, VisibleBranch, VisibleBus, VisibleDevice};
+use super::style::{self, Palette};
+use crate::model::{Device, Network};
+use crate::sim::episode::StepRecord;
+
+/// Everything one frame is painted from.
+pub struct FrameInput<'a> {
+    pub net: &'a Network,
+    pub state: &'a StepRecord,
+    pub geometry: &'a Geometry,
+    pub scene: &'a Scene,
+    pub flow: &'a FlowAnimation,
+    pub selected: Option<Element>,
+    pub hovered: Option<Element>,
+    /// Drives the pulse of violation rings.
+    pub time_s: f64,
+}
+
+/// Collects shapes, and lays out text with the context's fonts.
+struct Canvas<'a> {
+    ctx: &'a egui::Context,
+    palette: Palette,
+    shapes: Vec<Shape>,
+}
+
+impl Canvas<'_> {
+    /// Adds `text` anchored at `pos`, on a faint plate when `plate` (for text over lines).
+    fn text(
+        &mut self,
+        pos: Pos2,
+        anchor: Align2,
+        text: String,
+        font: egui::FontId,
+        color: Color32,
+        plate: bool,
+    ) -> Rect {
+        let galley = self.ctx.fonts_mut(|f| f.layout_no_wrap(text, font, color));
+        let rect = anchor.anchor_size(pos, galley.size());
+        if plate {
+            let fill = self.palette.background.gamma_multiply(0.8);
+            self.shapes
+                .push(Shape::rect_filled(rect.expand(1.0), 2.0, fill));
+        }
+        self.shapes.push(Shape::galley(rect.min, galley, color));
+        rect
+    }
+}
+
+/// Frame-wide references the colours and sizes are measured against.
+struct References {
+    /// The largest |S| on an in-service branch: it gets the thickest line.
+    largest_s_mva: f64,
+    /// The largest |P| of loads and of shunts (they have no capacity of their own).
+    largest_load_mw: f64,
+    largest_shunt_mw: f64,
+}
+
+impl References {
+    fn new(input: &FrameInput) -> Self {
+        let (net, state) = (input.net, input.state);
+        let largest_s_mva = (0..net.branches.len())
+            .filter(|&k| flow::branch_in_service(net, state, k))
+            .filter_map(|k| state.branch_s_mva.get(k))
+            .map(|s| s.abs())
+            .filter(|s| s.is_finite())
+            .fold(0.0, f64::max);
+        let largest_of = |kind: fn(&Device) -> bool| {
+            net.devices
+                .iter()
+                .zip(&state.device_p_mw)
+                .filter(|(d, _)| kind(d))
+                .map(|(_, p)| p.abs())
+                .filter(|p| p.is_finite())
+                .fold(0.0, f64::max)
+        };
+        References {
+            largest_s_mva,
+            largest_load_mw: largest_of(|d| matches!(d, Device::Load(_))),
+            largest_shunt_mw: largest_of(|d| matches!(d, Device::Shunt(_))),
+        }
+    }
+}
+
+/// Paints the frame. `ctx` provides the fonts (it must have run one pass).
+pub fn paint_frame(ctx: &egui::Context, palette: Palette, input: &FrameInput) -> Vec<Shape> {
+    let mut canvas = Canvas {
+        ctx,
+        palette,
+        shapes: Vec::new(),
+    };
+    let refs = References::new(input);
+    let selection = canvas.palette.selection;
+    if let Some(hovered) = input.hovered.filter(|h| Some(*h) != input.selected) {
+        highlight(
+            &mut canvas,
+            input,
+            &refs,
+            hovered,
+            selection.gamma_multiply(0.45),
+        );
+    }
+    if let Some(selected) = input.selected {
+        highlight(&mut canvas, input, &refs, selected, selection);
+    }
+    push_mesh(&mut canvas, branch_mesh(input, &refs));
+    if input.scene.lod.transformers {
+        transformer_symbols(&mut canvas, input, &refs);
+    }
+    if input.scene.lod.markers {
+        let markers = marker_mesh(input, &canvas.palette);
+        push_mesh(&mut canvas, markers);
+    }
+    push_mesh(&mut canvas, bus_mesh(input));
+    violation_rings(&mut canvas, input);
+    for device in &input.scene.devices {
+        device_ui(&mut canvas, input, &refs, device);
+    }
+    labels(&mut canvas, input, &refs);
+    canvas.shapes
+}
+
+fn push_mesh(canvas: &mut Canvas, mesh: Mesh) {
+    if !mesh.is_empty() {
+        canvas.shapes.push(Shape::mesh(mesh));
+    }
+}
+
+/// A branch's colour and width in this state.
+fn branch_look(input: &FrameInput, refs: &References, k: usize) -> (Color32, f32) {
+    let (thin, thick) = input.scene.lod.branch_width_range_px();
+    if !flow::branch_in_service(input.net, input.state, k) {
+        return (style::OUT_OF_SERVICE_GREY, thin.max(1.0));
+    }
+    let s_mva = input.state.branch_s_mva.get(k).copied().unwrap_or(0.0);
+    let loading = style::loading(s_mva, input.net.branches[k].rating_mva);
+    (
+        style::loading_color(loading),
+        style::branch_width_px(s_mva, refs.largest_s_mva, thin, thick),
+    )
+}
+
+fn branch_mesh(input: &FrameInput, refs: &References) -> Mesh {
+    let scene = input.scene;
+    let mut out = Mesh::default();
+    for branch in &scene.branches {
+        let (color, width) = branch_look(input, refs, branch.index);
+        if flow::branch_in_service(input.net, input.state, branch.index) {
+            mesh::segment(&mut out, branch.ends, width, color, scene.feather_px);
+        } else {
+            let dash = (scene.lod.symbol_px * 0.4).clamp(3.0, 8.0);
+            mesh::dashed_segment(
+                &mut out,
+                branch.ends,
+                scene.viewport,
+                width,
+                color,
+                scene.feather_px,
+                dash,
+                0.7 * dash,
+            );
+        }
+    }
+    out
+}
+
+/// Two overlapping circles at the middle of each transformer.
+fn transformer_symbols(canvas: &mut Canvas, input: &FrameInput, refs: &References) {
+    let radius = (input.scene.lod.symbol_px * 0.28).clamp(3.0, 8.0);
+    for branch in &input.scene.branches {
+        if !input.net.branches[branch.index].is_transformer() {
+            continue;
+        }
+        let [a, b] = branch.ends;
+        let middle = a.lerp(b, 0.5);
+        if !input.scene.viewport.contains(middle) || a.distance(b) < 4.0 * radius {
+            continue;
+        }
+        let (color, _) = branch_look(input, refs, branch.index);
+        let along = (b - a).normalized() * 0.6 * radius;
+        let centres = [middle - along, middle + along];
+        for c in centres {
+            canvas
+                .shapes
+                .push(Shape::circle_filled(c, radius, canvas.palette.background));
+        }
+        for c in centres {
+            canvas
+                .shapes
+                .push(Shape::circle_stroke(c, radius, Stroke::new(1.5, color)));
+        }
+    }
+}
+
+fn marker_mesh(input: &FrameInput, palette: &Palette) -> Mesh {
+    let scene = input.scene;
+    let lod = &scene.lod;
+    let (_, thick) = lod.branch_width_range_px();
+    let style = MarkerStyle {
+        spacing_px: (lod.symbol_px * 2.5).clamp(28.0, 64.0),
+        size_px: (lod.symbol_px * 0.35).clamp(5.0, 9.0).max(thick * 1.3),
+        end_gap_px: lod.symbol_px * 0.8,
+        color: palette.marker,
+        feather_px: scene.feather_px,
+    };
+    let mut out = Mesh::default();
+    for branch in &scene.branches {
+        let k = branch.index;
+        if !flow::branch_in_service(input.net, input.state, k) {
+            continue;
+        }
+        let Some((t0, t1)) = mesh::clip_segment(scene.viewport, branch.ends[0], branch.ends[1])
+        else {
+            continue;
+        };
+        let length = branch.ends[0].distance(branch.ends[1]);
+        flow::markers(
+            &mut out,
+            branch.ends,
+            input.flow.phase(k),
+            flow::p_from_mw(input.state, k),
+            (t0 * length, t1 * length),
+            &style,
+        );
+    }
+    out
+}
+
+/// A bus's colour in this state.
+fn bus_color(input: &FrameInput, i: usize) -> Color32 {
+    let bus = &input.net.buses[i];
+    let vm_pu = input.state.bus_vm_pu.get(i).copied().unwrap_or(0.0);
+    style::voltage_color(vm_pu, bus.vmin_pu, bus.vmax_pu)
+}
+
+fn bus_mesh(input: &FrameInput) -> Mesh {
+    let mut out = Mesh::default();
+    for bus in &input.scene.buses {
+        mesh::rect(
+            &mut out,
+            bus.bar,
+            bus_color(input, bus.index),
+            input.scene.feather_px,
+        );
+    }
+    out
+}
+
+/// An expanding, fading ring around every bus whose voltage is outside its limits.
+fn violation_rings(canvas: &mut Canvas, input: &FrameInput) {
+    const PULSES_PER_S: f64 = 1.2;
+    let pulse = (input.time_s * PULSES_PER_S).rem_euclid(1.0) as f32;
+    for bus in &input.scene.buses {
+        let model = &input.net.buses[bus.index];
+        let vm_pu = input.state.bus_vm_pu.get(bus.index).copied().unwrap_or(0.0);
+        if !style::voltage_violated(vm_pu, model.vmin_pu, model.vmax_pu) {
+            continue;
+        }
+        let base = 0.5 * bus.bar.width().max(bus.bar.height()) + 3.0;
+        let color = bus_color(input, bus.index).gamma_multiply(1.0 - pulse);
+        canvas.shapes.push(Shape::circle_stroke(
+            bus.center,
+            base + 10.0 * pulse,
+            Stroke::new(2.0, color),
+        ));
+    }
+}
+
+/// The stub, symbol and power bar of one device.
+fn device_ui(canvas: &mut Canvas, input: &FrameInput, refs: &References, visible: &VisibleDevice) {
+    let k = visible.index;
+    let device = &input.net.devices[k];
+    let size = input.scene.lod.glyph_px();
+    let color = if device.in_service() {
+        canvas.palette.text
+    } else {
+        style::OUT_OF_SERVICE_GREY
+    };
+    let stroke = Stroke::new((size * 0.07).clamp(1.0, 1.8), color);
+    let edge = visible.center - vec2(0.0, visible.side * 0.5 * size);
+    canvas
+        .shapes
+        .push(Shape::line_segment([visible.anchor, edge], stroke));
+    let storage = input.geometry.devices[k].storage;
+    let glyph_style = GlyphStyle {
+        size,
+        side: visible.side,
+        stroke,
+        fill: canvas.palette.background,
+        rotor_rad: input.flow.rotor_rad(k),
+        soc: storage.map_or(0.0, |s| {
+            info::soc_fraction(input.net, input.state, k, s) as f32
+        }),
+    };
+    glyphs::glyph(&mut canvas.shapes, device, visible.center, &glyph_style);
+    let bar = power_bar_rect(visible, size);
+    let p_mw = input.state.device_p_mw.get(k).copied().unwrap_or(0.0);
+    let reference_mw = info::device_capacity_mw(device).unwrap_or(match device {
+        Device::Shunt(_) => refs.largest_shunt_mw,
+        _ => refs.largest_load_mw,
+    });
+    let fraction = if reference_mw > 0.0 {
+        (p_mw.abs() / reference_mw) as f32
+    } else {
+        0.0
+    };
+    let consumes = matches!(device, Device::Load(_) | Device::Shunt(_)) == (p_mw >= 0.0);
+    let fill = if consumes {
+        style::CONSUMPTION_FILL
+    } else {
+        style::INJECTION_FILL
+    };
+    let outline = Stroke::new(1.0, canvas.palette.weak_text.gamma_multiply(0.6));
+    let hatch = matches!(device, Device::Renewable(_));
+    glyphs::power_bar(&mut canvas.shapes, bar, fraction, fill, hatch, outline);
+}
+
+/// The power bar sits beyond the glyph, away from the bus.
+fn power_bar_rect(visible: &VisibleDevice, size: f32) -> Rect {
+    let height = (size * 0.16).clamp(2.5, 4.0);
+    let offset = visible.side * (0.5 * size + 3.0 + 0.5 * height);
+    Rect::from_center_size(visible.center + vec2(0.0, offset), vec2(0.9 * size, height))
+}
+
+/// The halo under a selected or hovered element.
+fn highlight(
+    canvas: &mut Canvas,
+    input: &FrameInput,
+    refs: &References,
+    element: Element,
+    color: Color32,
+) {
+    let scene = input.scene;
+    match element {
+        Element::Bus(i) => {
+            if let Some(bus) = scene.buses.iter().find(|b| b.index == i) {
+                canvas
+                    .shapes
+                    .push(Shape::rect_filled(bus.bar.expand(4.0), 3.0, color));
+            }
+        }
+        Element::Branch(k) => {
+            if let Some(branch) = scene.branches.iter().find(|b| b.index == k) {
+                let (_, width) = branch_look(input, refs, k);
+                canvas.shapes.push(Shape::line_segment(
+                    branch.ends,
+                    Stroke::new(width + 8.0, color),
+                ));
+            }
+        }
+        Element::Device(k) => {
+            if let Some(device) = scene.devices.iter().find(|d| d.index == k) {
+                let radius = 0.75 * scene.lod.glyph_px();
+                canvas
+                    .shapes
+                    .push(Shape::circle_filled(device.center, radius, color));
+            }
+        }
+    }
+}
+
+/// Names and values, as the level of detail allows.
+fn labels(canvas: &mut Canvas, input: &FrameInput, refs: &References) {
+    let lod = input.scene.lod;
+    if lod.names {
+        for bus in &input.scene.buses {
+            bus_label(canvas, input, bus);
+        }
+    }
+    if lod.values {
+        for branch in &input.scene.branches {
+            branch_label(canvas, input, refs, branch);
+        }
+        for device in &input.scene.devices {
+            device_label(canvas, input, device);
+        }
+    }
+}
+
+/// The name (and with values, the voltage) on the side of the bar away from its devices.
+fn bus_label(canvas: &mut Canvas, input: &FrameInput, bus: &VisibleBus) {
+    let side = -input.geometry.bus_side[bus.index];
+    let anchor = if side < 0.0 {
+        Align2::CENTER_BOTTOM
+    } else {
+        Align2::CENTER_TOP
+    };
+    let pos = bus.bar.center() + vec2(0.0, side * (0.5 * bus.bar.height() + 2.0));
+    let name = input.net.buses[bus.index].name.clone();
+    let (font, color) = (canvas.palette.name_font.clone(), canvas.palette.text);
+    let rect = canvas.text(pos, anchor, name, font, color, false);
+    if input.scene.lod.values {
+        let vm_pu = input
+            .state
+            .bus_vm_pu
+            .get(bus.index)
+            .copied()
+            .unwrap_or(f64::NAN);
+        let next = if side < 0.0 {
+            rect.center_top()
+        } else {
+            rect.center_bottom()
+        };
+        let (font, color) = (canvas.palette.value_font.clone(), canvas.palette.weak_text);
+        canvas.text(next, anchor, format!("{vm_pu:.3} pu"), font, color, false);
+    }
+}
+
+/// Loading (or active power for an unrated branch) beside the middle of the visible part.
+fn branch_label(
+    canvas: &mut Canvas,
+    input: &FrameInput,
+    refs: &References,
+    branch: &VisibleBranch,
+) {
+    let k = branch.index;
+    let Some([a, b]) = input.scene.visible_part(branch) else {
+        return;
+    };
+    if a.distance(b) < 60.0 || !flow::branch_in_service(input.net, input.state, k) {
+        return;
+    }
+    let s_mva = input.state.branch_s_mva.get(k).copied().unwrap_or(0.0);
+    let text = match style::loading(s_mva, input.net.branches[k].rating_mva) {
+        Some(loading) => format!("{:.0} %", 100.0 * loading),
+        None => format!("{:.1} MW", flow::p_from_mw(input.state, k).abs()),
+    };
+    let (_, width) = branch_look(input, refs, k);
+    let normal = (b - a).normalized().rot90();
+    // Keep the label on the upper side of the line, whichever way it was drawn.
+    let normal = if normal.y > 0.0 { -normal } else { normal };
+    let pos = a.lerp(b, 0.5) + normal * (0.5 * width + 9.0);
+    let (font, color) = (canvas.palette.value_font.clone(), canvas.palette.weak_text);
+    canvas.text(pos, Align2::CENTER_CENTER, text, font, color, true);
+}
+
+/// Active power under the power bar.
+fn device_label(canvas: &mut Canvas, input: &FrameInput, device: &VisibleDevice) {
+    let p_mw = input
+        .state
+        .device_p_mw
+        .get(device.index)
+        .copied()
+        .unwrap_or(0.0);
+    let bar = power_bar_rect(device, input.scene.lod.glyph_px());
+    let (pos, anchor) = if device.side > 0.0 {
+        (bar.center_bottom() + vec2(0.0, 2.0), Align2::CENTER_TOP)
+    } else {
+        (bar.center_top() - vec2(0.0, 2.0), Align2::CENTER_BOTTOM)
+    };
+    let (font, color) = (canvas.palette.value_font.clone(), canvas.palette.weak_text);
+    canvas.text(pos, anchor, format!("{p_mw:.1} MW"), font, color, false);
+}

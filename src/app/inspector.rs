@@ -1,0 +1,169 @@
+//! The inspector: live values of the selected bus, branch or device, and — when a human
+//! operates the grid — its controls.
+
+use super::canvas::Element;
+use super::session::{AgentChoice, Mode, Session};
+use crate::model::Device;
+
+/// Draws the inspector for the selected element.
+pub fn inspector_ui(ui: &mut egui::Ui, session: &mut Session, selected: Option<Element>) {
+    ui.heading("Inspector");
+    let Some(element) = selected else {
+        ui.label("Click a bus, branch or device in the view.");
+        return;
+    };
+    let name = match element {
+        Element::Bus(i) => bus_ui(ui, session, i),
+        Element::Branch(k) => branch_ui(ui, session, k),
+        Element::Device(k) => device_ui(ui, session, k),
+    };
+    if session.agent_choice == AgentChoice::Human && session.mode == Mode::Live {
+        ui.separator();
+        controls_ui(ui, session, &name);
+    }
+}
+
+fn value_row(ui: &mut egui::Ui, label: &str, value: String) {
+    ui.label(label);
+    ui.label(value);
+    ui.end_row();
+}
+
+fn bus_ui(ui: &mut egui::Ui, session: &Session, i: usize) -> String {
+    let (bus, state) = (&session.network().buses[i], session.current());
+    ui.strong(format!("Bus {}", bus.name));
+    egui::Grid::new("bus_values").num_columns(2).show(ui, |ui| {
+        value_row(ui, "Voltage", format!("{:.4} p.u.", state.bus_vm_pu[i]));
+        value_row(ui, "Angle", format!("{:.2}°", state.bus_va_deg[i]));
+        value_row(
+            ui,
+            "Limits",
+            format!("{:.2}–{:.2} p.u.", bus.vmin_pu, bus.vmax_pu),
+        );
+        value_row(ui, "Base", format!("{} kV", bus.base_kv));
+    });
+    bus.name.clone()
+}
+
+fn branch_ui(ui: &mut egui::Ui, session: &Session, k: usize) -> String {
+    let (branch, state) = (&session.network().branches[k], session.current());
+    let [pf, qf, pt, qt] = state.branch_flows[k];
+    ui.strong(format!("Branch {}", branch.name));
+    egui::Grid::new("branch_values")
+        .num_columns(2)
+        .show(ui, |ui| {
+            value_row(
+                ui,
+                "From",
+                format!("{}: {pf:.3} MW, {qf:.3} MVAr", branch.from_bus),
+            );
+            value_row(
+                ui,
+                "To",
+                format!("{}: {pt:.3} MW, {qt:.3} MVAr", branch.to_bus),
+            );
+            let s = state.branch_s_mva[k].abs();
+            let loading = branch.rating_mva.map_or("no rating".to_string(), |r| {
+                format!("{:.1} % of {r} MVA", 100.0 * s / r)
+            });
+            value_row(ui, "Loading", loading);
+            let closed = if state.branch_in_service[k] {
+                "closed"
+            } else {
+                "open"
+            };
+            value_row(ui, "State", closed.to_string());
+        });
+    branch.name.clone()
+}
+
+fn device_ui(ui: &mut egui::Ui, session: &Session, k: usize) -> String {
+    let (device, state) = (&session.network().devices[k], session.current());
+    ui.strong(format!(
+        "{} {}",
+        capitalised(device.kind_name()),
+        device.name()
+    ));
+    egui::Grid::new("device_values")
+        .num_columns(2)
+        .show(ui, |ui| {
+            value_row(ui, "Bus", device.bus().to_string());
+            value_row(ui, "P", format!("{:.3} MW", state.device_p_mw[k]));
+            value_row(ui, "Q", format!("{:.3} MVAr", state.device_q_mvar[k]));
+            if let Device::Storage(s) = device {
+                let storage_index = session.network().devices[..k]
+                    .iter()
+                    .filter(|d| matches!(d, Device::Storage(_)))
+                    .count();
+                let soc = state
+                    .soc_mwh
+                    .get(storage_index)
+                    .copied()
+                    .unwrap_or(f64::NAN);
+                value_row(
+                    ui,
+                    "State of charge",
+                    format!("{soc:.2} of {} MWh", s.soc_max_mwh),
+                );
+            }
+        });
+    device.name().to_string()
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+/// Sliders and buttons for every action component of the element.
+fn controls_ui(ui: &mut egui::Ui, session: &mut Session, element: &str) {
+    let prefix = format!("{element}.");
+    let components: Vec<_> = session
+        .action_space()
+        .iter()
+        .filter(|c| c.name.starts_with(&prefix))
+        .cloned()
+        .collect();
+    if components.is_empty() {
+        ui.label("Nothing to control here.");
+        return;
+    }
+    ui.strong("Controls (applied at the next step)");
+    for c in components {
+        let Some(mut value) = session.human(&c.name) else {
+            continue;
+        };
+        let quantity = &c.name[prefix.len()..];
+        let changed = match quantity {
+            "closed" => {
+                let label = if value >= 0.5 { "Open" } else { "Close" };
+                let clicked = ui.button(label).clicked();
+                if clicked {
+                    value = if value >= 0.5 { 0.0 } else { 1.0 };
+                }
+                clicked
+            }
+            "tap" | "step" => {
+                ui.horizontal(|ui| {
+                    let minus = ui.button("−").clicked();
+                    ui.label(format!("{quantity} {value:.0} ({}…{})", c.low, c.high));
+                    let plus = ui.button("+").clicked();
+                    value += f64::from(i8::from(plus) - i8::from(minus));
+                    minus || plus
+                })
+                .inner
+            }
+            _ => ui
+                .add(
+                    egui::Slider::new(&mut value, c.low..=c.high)
+                        .text(format!("{quantity} ({})", c.unit)),
+                )
+                .changed(),
+        };
+        if changed {
+            session.set_human(&c.name, value);
+        }
+    }
+}
