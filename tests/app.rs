@@ -93,10 +93,10 @@ fn step_advances_one_step_and_the_clock_follows() {
 #[test]
 fn selecting_a_bus_shows_its_voltage() {
     let mut harness = app();
-    harness.state_mut().selected = Some(Element::Bus(3));
+    harness.get_by_role_and_label(egui::accesskit::Role::Button, "Bus bus3").click();
     harness.run_steps(2);
+    assert_eq!(harness.state().selected, Some(Element::Bus(3)));
     let vm = harness.state().session.current().bus_vm_pu[3];
-    harness.get_by_label("Bus bus3");
     harness.get_by_label(&format!("{vm:.4} p.u."));
 }
 

@@ -5,6 +5,7 @@
 //! user did (an agent choice, a setpoint, a seek).
 
 pub mod canvas;
+mod capture;
 mod dialogs;
 mod inspector;
 mod plots;
@@ -59,26 +60,55 @@ fn with_scenario(mut net: Network) -> Network {
     net
 }
 
+/// How the window starts: which file, agent and renderer, and an optional scripted run that
+/// plays some steps, saves a screenshot of the window and exits.
+#[derive(Debug, Clone, Default)]
+pub struct Launch {
+    pub file: Option<PathBuf>,
+    pub agent: Option<String>,
+    pub play_steps: usize,
+    pub screenshot: Option<PathBuf>,
+    /// Use wgpu instead of OpenGL (glow is faster on software rendering).
+    pub wgpu: bool,
+}
+
 /// Opens the main window and blocks until it is closed.
-pub fn run(file: Option<PathBuf>) -> Result<(), String> {
-    let session = open_session(file.as_deref())?;
+pub fn run(launch: Launch) -> Result<(), String> {
+    let mut session = open_session(launch.file.as_deref())?;
+    if let Some(spec) = &launch.agent {
+        session.set_agent(AgentChoice::parse(spec)?)?;
+    }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("GridPilot")
             .with_inner_size([1400.0, 900.0]),
+        renderer: if launch.wgpu {
+            eframe::Renderer::Wgpu
+        } else {
+            eframe::Renderer::Glow
+        },
         ..Default::default()
     };
+    let autopilot = launch.screenshot.map(|path| Autopilot {
+        steps: launch.play_steps,
+        path,
+    });
     eframe::run_native(
         "GridPilot",
         options,
         Box::new(|_cc| {
-            Ok(Box::new(GridPilotApp::new(
-                session,
-                Box::new(NativeDialogs),
-            )))
+            let mut app = GridPilotApp::new(session, Box::new(NativeDialogs));
+            app.autopilot = autopilot;
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| format!("cannot open the window: {e}"))
+}
+
+/// Plays a number of steps, saves a screenshot of the whole window, then closes it.
+struct Autopilot {
+    steps: usize,
+    path: PathBuf,
 }
 
 /// Which tab the bottom panel shows.
@@ -101,6 +131,10 @@ pub struct GridPilotApp {
     dialogs: Box<dyn FileDialog>,
     dark: bool,
     presentation: bool,
+    capture: capture::PendingCapture,
+    /// Where the network view was drawn last frame (for "Export picture…").
+    view_rect: egui::Rect,
+    autopilot: Option<Autopilot>,
 }
 
 impl GridPilotApp {
@@ -115,6 +149,57 @@ impl GridPilotApp {
             dialogs,
             dark: true,
             presentation: false,
+            capture: capture::PendingCapture::default(),
+            view_rect: egui::Rect::NOTHING,
+            autopilot: None,
+        }
+    }
+
+    fn export_picture(&mut self, ctx: &egui::Context) {
+        let suggested = format!("{}.png", self.session.network().name);
+        if let Some(path) = self.dialogs.save("Export picture", &suggested, &["png"]) {
+            self.capture.request(ctx, path, Some(self.view_rect));
+        }
+    }
+
+    fn export_csv(&mut self) {
+        let suggested = format!("{}.csv", self.session.network().name);
+        let Some(path) = self
+            .dialogs
+            .save("Export time series", &suggested, &["csv"])
+        else {
+            return;
+        };
+        let csv = crate::io::episode_csv(&self.session.episode);
+        let message = match crate::io::write_atomic(&path, csv.as_bytes()) {
+            Ok(()) => format!("Exported the time series to {}", path.display()),
+            Err(e) => format!("{}: cannot write the file: {e}", path.display()),
+        };
+        self.session.log.push(message);
+    }
+
+    /// Writes a finished screenshot, and drives the scripted run of `--screenshot`.
+    fn capture_logic(&mut self, ctx: &egui::Context) {
+        if let Some(done) = self.capture.poll(ctx) {
+            let message = match done {
+                Ok(path) => format!("Saved a picture to {}", path.display()),
+                Err(e) => e,
+            };
+            self.session.log.push(message);
+            if self.autopilot.is_some() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            return;
+        }
+        let Some(autopilot) = &self.autopilot else {
+            return;
+        };
+        if self.session.cursor < autopilot.steps && !self.session.finished() {
+            self.session.step();
+            ctx.request_repaint();
+        } else if !self.capture.waiting() {
+            let path = autopilot.path.clone();
+            self.capture.request(ctx, path, None);
         }
     }
 
@@ -155,6 +240,13 @@ impl GridPilotApp {
             }
             if ui.button("Save episode…").clicked() {
                 self.save_episode();
+            }
+            ui.separator();
+            if ui.button("Export picture…").clicked() {
+                self.export_picture(&ui.ctx().clone());
+            }
+            if ui.button("Export time series CSV…").clicked() {
+                self.export_csv();
             }
         });
     }
@@ -290,6 +382,7 @@ impl eframe::App for GridPilotApp {
         self.apply_style(ctx);
         self.shortcuts(ctx);
         self.session.advance(ctx.input(|i| i.stable_dt));
+        self.capture_logic(ctx);
         if self.session.playing {
             ctx.request_repaint();
         }
@@ -312,6 +405,7 @@ impl eframe::App for GridPilotApp {
             .resizable(true)
             .show(ui, |ui| self.bottom_ui(ui));
         egui::CentralPanel::default().show(ui, |ui| {
+            self.view_rect = ui.max_rect();
             let response = self.view.ui(
                 ui,
                 self.session.network(),

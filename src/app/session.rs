@@ -22,6 +22,21 @@ pub enum AgentChoice {
 }
 
 impl AgentChoice {
+    /// Reads an agent as the command line names it: `human`, `do-nothing`, `random`,
+    /// `linear:FILE` or `schedule:FILE`.
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        match spec.split_once(':') {
+            None if spec == "human" => Ok(AgentChoice::Human),
+            None if spec == "do-nothing" => Ok(AgentChoice::DoNothing),
+            None if spec == "random" => Ok(AgentChoice::Random),
+            Some(("linear", file)) => Ok(AgentChoice::Linear(file.into())),
+            Some(("schedule", file)) => Ok(AgentChoice::Schedule(file.into())),
+            _ => Err(format!(
+                "unknown agent '{spec}': expected human, do-nothing, random, linear:POLICY.ron or schedule:ACTIONS.csv"
+            )),
+        }
+    }
+
     pub fn label(&self) -> String {
         match self {
             AgentChoice::Human => "Human".into(),

@@ -47,6 +47,30 @@ enum Command {
 pub struct GuiArgs {
     /// A network (.ron, .m) or an episode file; ANM6-Easy when left out.
     file: Option<std::path::PathBuf>,
+    /// Who operates the grid: human, do-nothing, random, linear:POLICY.ron, schedule:ACTIONS.csv
+    #[arg(long)]
+    agent: Option<String>,
+    /// With --screenshot: how many steps to play first.
+    #[arg(long, default_value_t = 0)]
+    play_steps: usize,
+    /// Save a PNG of the whole window after playing, then exit.
+    #[arg(long)]
+    screenshot: Option<std::path::PathBuf>,
+    /// Draw with wgpu instead of OpenGL.
+    #[arg(long, value_parser = ["glow", "wgpu"], default_value = "glow")]
+    renderer: String,
+}
+
+impl GuiArgs {
+    fn launch(self) -> gridpilot::app::Launch {
+        gridpilot::app::Launch {
+            file: self.file,
+            agent: self.agent,
+            play_steps: self.play_steps,
+            screenshot: self.screenshot,
+            wgpu: self.renderer == "wgpu",
+        }
+    }
 }
 
 /// Solver settings shared by the commands that solve power flows.
@@ -81,8 +105,8 @@ impl SolveArgs {
 /// Runs a parsed command line; `Err` is a message for stderr (exit code 1).
 pub fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        None => gridpilot::app::run(None).map(|()| ExitCode::SUCCESS),
-        Some(Command::Gui(args)) => gridpilot::app::run(args.file).map(|()| ExitCode::SUCCESS),
+        None => gridpilot::app::run(Default::default()).map(|()| ExitCode::SUCCESS),
+        Some(Command::Gui(args)) => gridpilot::app::run(args.launch()).map(|()| ExitCode::SUCCESS),
         Some(Command::Pf(args)) => pf::run(&args),
         Some(Command::Import(args)) => import::run(&args),
         Some(Command::Spaces(args)) => run::spaces(&args),

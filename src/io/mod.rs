@@ -8,12 +8,14 @@ mod episode_file;
 mod error;
 pub mod matpower;
 mod network_file;
+mod timeseries_csv;
 
 pub use atomic::write_atomic;
 pub use csv::{NumericTable, parse_numeric_csv, read_csv_column, read_numeric_csv};
 pub use episode_file::{episode_from_bytes, episode_to_bytes, load_episode, save_episode};
 pub use error::{LoadError, ParseError};
 pub use network_file::{network_from_ron, network_to_ron, ron_options, save_network};
+pub use timeseries_csv::episode_csv;
 
 use std::path::Path;
 

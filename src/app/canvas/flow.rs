@@ -40,7 +40,9 @@ impl FlowAnimation {
         for (k, phase) in self.phase.iter_mut().enumerate() {
             let speed = branch_speed(net, state, k, largest_p_mw);
             moving |= speed != 0.0;
-            *phase = (*phase + dt_s * speed).rem_euclid(1.0);
+            let advanced = *phase + dt_s * speed;
+            // `x - floor(x)` wraps like `rem_euclid(1.0)` without a call to `fmodf`.
+            *phase = advanced - advanced.floor();
         }
         for (k, angle) in self.rotor_rad.iter_mut().enumerate() {
             let speed = rotor_speed(net, state, k);

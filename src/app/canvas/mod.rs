@@ -164,7 +164,7 @@ impl NetworkView {
     /// (`gridpilot bench view`) and pictures made without a window.
     ///
     /// `ctx` provides fonts and style, so it must have run at least one pass (for example
-    /// `ctx.run_ui(Default::default(), |_| {})`). `time_s` is the frame's time: markers advance
+    /// `ctx.run_ui(Default::default(), |_| {}).textures_delta.clear()` without a renderer). `time_s` is the frame's time: markers advance
     /// by the time since the previous call, as they do between frames in the window. Nothing is
     /// selected or hovered.
     pub fn frame_shapes(

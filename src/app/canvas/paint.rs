@@ -156,6 +156,7 @@ fn branch_look(input: &FrameInput, refs: &References, k: usize) -> (Color32, f32
 fn branch_mesh(input: &FrameInput, refs: &References) -> Mesh {
     let scene = input.scene;
     let mut out = Mesh::default();
+    mesh::reserve(&mut out, scene.branches.len());
     for branch in &scene.branches {
         let (color, width) = branch_look(input, refs, branch.index);
         if flow::branch_in_service(input.net, input.state, branch.index) {
@@ -248,6 +249,7 @@ fn bus_color(input: &FrameInput, i: usize) -> Color32 {
 
 fn bus_mesh(input: &FrameInput) -> Mesh {
     let mut out = Mesh::default();
+    mesh::reserve(&mut out, input.scene.buses.len());
     for bus in &input.scene.buses {
         mesh::rect(
             &mut out,

@@ -3,7 +3,6 @@
 //! Pure functions of engineering values, so they are unit-tested without a window.
 
 use egui::Color32;
-use egui::ecolor::Hsva;
 
 /// Buses with no voltage (cut off from every source), and branches carrying nothing.
 pub const IDLE_GREY: Color32 = Color32::from_rgb(140, 140, 140);
@@ -27,14 +26,22 @@ const LOADING_WARN: f64 = 0.8;
 const IDLE_FRACTION: f64 = 1e-3;
 /// A bus below this magnitude is de-energised (a solved bus is never near 0).
 const DEAD_BUS_PU: f64 = 1e-3;
-/// Hues (fraction of the colour wheel) at the low limit, nominal voltage and high limit.
-const HUE_LOW: f32 = 240.0 / 360.0;
-const HUE_NOMINAL: f32 = 120.0 / 360.0;
-const HUE_HIGH: f32 = 0.0;
+/// Bus colours from the nominal voltage (first) to a limit (last): green, then cyan and blue
+/// going down, yellow and red going up.
+const TOWARDS_LOW: [Color32; 3] = [
+    Color32::from_rgb(40, 170, 80),
+    Color32::from_rgb(30, 170, 200),
+    Color32::from_rgb(40, 80, 230),
+];
+const TOWARDS_HIGH: [Color32; 3] = [
+    Color32::from_rgb(40, 170, 80),
+    Color32::from_rgb(220, 190, 30),
+    Color32::from_rgb(225, 35, 35),
+];
 
 /// The colour of a bus at `vm_pu` with limits `[vmin_pu, vmax_pu]`: blue at (and below) the low
-/// limit, green at 1.0 p.u., red at (and above) the high limit, going round the colour wheel in
-/// between (cyan on the way down, yellow and orange on the way up); grey when de-energised.
+/// limit, green at 1.0 p.u., red at (and above) the high limit; grey when de-energised.
+/// (Interpolated between fixed colours: this runs for every bus in every frame.)
 pub fn voltage_color(vm_pu: f64, vmin_pu: f64, vmax_pu: f64) -> Color32 {
     if !vm_pu.is_finite() || vm_pu < DEAD_BUS_PU {
         return IDLE_GREY;
@@ -49,14 +56,22 @@ pub fn voltage_color(vm_pu: f64, vmin_pu: f64, vmax_pu: f64) -> Color32 {
             ((vm_pu - 1.0).abs() / span).min(1.0) as f32
         }
     };
-    let hue = if vm_pu < 1.0 {
-        HUE_NOMINAL + (HUE_LOW - HUE_NOMINAL) * towards(vmin_pu)
+    if vm_pu < 1.0 {
+        ramp(&TOWARDS_LOW, towards(vmin_pu))
     } else if vm_pu > 1.0 {
-        HUE_NOMINAL + (HUE_HIGH - HUE_NOMINAL) * towards(vmax_pu)
+        ramp(&TOWARDS_HIGH, towards(vmax_pu))
     } else {
-        HUE_NOMINAL
-    };
-    Hsva::new(hue, 0.85, 0.85, 1.0).into()
+        TOWARDS_LOW[0]
+    }
+}
+
+/// The colour at `t` (0..1) along three evenly spaced stops.
+fn ramp(stops: &[Color32; 3], t: f32) -> Color32 {
+    if t <= 0.5 {
+        stops[0].lerp_to_gamma(stops[1], 2.0 * t)
+    } else {
+        stops[1].lerp_to_gamma(stops[2], 2.0 * t - 1.0)
+    }
 }
 
 /// Whether a bus voltage is outside its limits, with the tolerance the safety checks use.

@@ -1,0 +1,287 @@
+//! The network view in a test harness: accessible items, clicks, panning, and the headless frame
+//! builder (with an ignored timing test for large cases).
+
+use std::path::Path;
+use std::time::Instant;
+
+use egui::{Rect, pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use gridpilot::app::canvas::{Element, NetworkView, ViewResponse};
+use gridpilot::model::Network;
+use gridpilot::powerflow::PowerFlow;
+use gridpilot::sim::Environment;
+use gridpilot::sim::episode::{Episode, StepRecord};
+
+/// What the harness's ui closure works on.
+struct ViewState {
+    view: NetworkView,
+    net: Network,
+    record: StepRecord,
+    /// The last frame that reported a click.
+    last_click: Option<ViewResponse>,
+}
+
+/// ANM6-Easy and the state after a real environment reset.
+fn anm6() -> (Network, StepRecord) {
+    let net = gridpilot::io::load_network(Path::new("networks/anm6_easy.ron")).expect("bundled");
+    let mut env = Environment::new(net, Path::new(".")).expect("environment");
+    env.reset(0, &Default::default()).expect("reset");
+    let episode = Episode::start(&env, "test", 0, &Default::default());
+    (episode.network, episode.steps[0].clone())
+}
+
+fn harness<'a>() -> Harness<'a, ViewState> {
+    let (net, record) = anm6();
+    let state = ViewState {
+        view: NetworkView::default(),
+        net,
+        record,
+        last_click: None,
+    };
+    let mut harness = Harness::builder()
+        .with_size(vec2(900.0, 700.0))
+        .build_ui_state(
+            |ui, s: &mut ViewState| {
+                let response = s.view.ui(ui, &s.net, &s.record, None);
+                if response.clicked.is_some() || response.clicked_empty {
+                    s.last_click = Some(response);
+                }
+            },
+            state,
+        );
+    // The flows animate forever, so run a fixed number of frames rather than `run()`.
+    harness.run_steps(3);
+    harness
+}
+
+#[test]
+fn clicking_a_bus_selects_it() {
+    let mut harness = harness();
+    harness.get_by_label("Bus bus3").click();
+    harness.run_steps(2);
+    let click = harness.state().last_click.expect("a click");
+    assert_eq!(click.clicked, Some(Element::Bus(3)));
+    assert!(!click.clicked_empty);
+
+    harness.get_by_label("Storage storage").click();
+    harness.run_steps(2);
+    let storage = harness
+        .state()
+        .net
+        .devices
+        .iter()
+        .position(|d| d.name() == "storage");
+    assert_eq!(
+        harness.state().last_click.and_then(|c| c.clicked),
+        storage.map(Element::Device)
+    );
+
+    harness.get_by_label("Branch bus1-bus3").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().last_click.and_then(|c| c.clicked),
+        Some(Element::Branch(2))
+    );
+}
+
+#[test]
+fn clicking_empty_space_clears() {
+    let mut harness = harness();
+    let corner = harness.get_by_label("Network view").rect().min + vec2(5.0, 5.0);
+    harness.hover_at(corner);
+    harness.drag_at(corner);
+    harness.drop_at(corner);
+    harness.run_steps(2);
+    let click = harness.state().last_click.expect("a click");
+    assert_eq!(click.clicked, None);
+    assert!(click.clicked_empty);
+}
+
+#[test]
+fn every_bus_branch_and_device_is_named() {
+    let harness = harness();
+    let net = &harness.state().net;
+    for bus in &net.buses {
+        harness.get_by_label(&format!("Bus {}", bus.name));
+    }
+    for branch in &net.branches {
+        harness.get_by_label(&format!("Branch {}", branch.name));
+    }
+    for label in [
+        "External grid grid",
+        "Load load_res",
+        "Solar pv",
+        "Load load_ind",
+        "Wind wind",
+        "Load load_ev",
+        "Storage storage",
+    ] {
+        harness.get_by_label(label);
+    }
+    assert_eq!(net.devices.len(), 7);
+}
+
+#[test]
+fn dragging_empty_space_pans() {
+    let mut harness = harness();
+    let before = harness.get_by_label("Bus bus3").rect().center();
+    let start = harness.get_by_label("Network view").rect().min + vec2(5.0, 5.0);
+    let delta = vec2(80.0, 50.0);
+    harness.hover_at(start);
+    harness.drag_at(start);
+    for step in 1..=4 {
+        harness.hover_at(start + delta * (step as f32 / 4.0));
+    }
+    harness.drop_at(start + delta);
+    harness.run_steps(2);
+    let after = harness.get_by_label("Bus bus3").rect().center();
+    assert!(
+        ((after - before) - delta).length() < 1.5,
+        "moved {:?}",
+        after - before
+    );
+    assert!(
+        harness.state().last_click.is_none(),
+        "a drag is not a click"
+    );
+}
+
+#[test]
+fn hovering_shows_the_values() {
+    let mut harness = harness();
+    harness.get_by_label("Bus bus3").hover();
+    harness.run_steps(3);
+    harness.get_by_label_contains("p.u. (");
+}
+
+#[test]
+fn wheel_zooms_about_the_pointer() {
+    let mut harness = harness();
+    let bus = harness.get_by_label("Bus bus3").rect();
+    let pointer = bus.center() + vec2(30.0, 0.0);
+    harness.hover_at(pointer);
+    harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: vec2(0.0, 100.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(20);
+    let zoomed = harness.get_by_label("Bus bus3").rect();
+    // Zooming in moves the bus away from the fixed pointer.
+    assert!(zoomed.center().distance(pointer) > bus.center().distance(pointer) + 5.0);
+}
+
+/// The frame builder without a window: ANM6-Easy fitted to full HD, tessellated.
+#[test]
+fn headless_frame_tessellates() {
+    let (net, record) = anm6();
+    let ctx = headless_context();
+    let mut view = NetworkView::default();
+    let viewport = Rect::from_min_size(pos2(0.0, 0.0), vec2(1920.0, 1080.0));
+    let first = view.frame_shapes(&ctx, &net, &record, viewport, 0.0);
+    let second = view.frame_shapes(&ctx, &net, &record, viewport, 0.5);
+    assert!(first.len() > 20, "{} shapes", first.len());
+    assert_ne!(first, second, "flow markers move between frames");
+    let primitives = ctx.tessellate(second, 1.0);
+    assert!(!primitives.is_empty());
+}
+
+/// A context that has run one pass, so it has fonts.
+fn headless_context() -> egui::Context {
+    let ctx = egui::Context::default();
+    // No renderer takes the font atlas: drop it.
+    ctx.run_ui(Default::default(), |_| {})
+        .textures_delta
+        .clear();
+    ctx
+}
+
+/// A state of a MATPOWER case from one power flow (cases have no scenario).
+fn solved(net: &Network) -> StepRecord {
+    let mut pf = PowerFlow::new(net).expect("solvable");
+    let r = pf.solve(net, &Default::default()).expect("solve");
+    StepRecord {
+        step: 0,
+        time_index: 0,
+        requested_action: Vec::new(),
+        applied_action: Vec::new(),
+        reward: 0.0,
+        reward_terms: Default::default(),
+        terminated: false,
+        truncated: false,
+        converged: r.converged,
+        bus_vm_pu: r.buses.iter().map(|b| b.vm_pu).collect(),
+        bus_va_deg: r.buses.iter().map(|b| b.va_deg).collect(),
+        branch_flows: r
+            .branches
+            .iter()
+            .map(|b| [b.p_from_mw, b.q_from_mvar, b.p_to_mw, b.q_to_mvar])
+            .collect(),
+        branch_s_mva: r
+            .branches
+            .iter()
+            .map(|b| b.s_max_mva.copysign(b.p_from_mw))
+            .collect(),
+        branch_in_service: net.branches.iter().map(|b| b.in_service).collect(),
+        device_p_mw: r.devices.iter().map(|d| d.p_mw).collect(),
+        device_q_mvar: r.devices.iter().map(|d| d.q_mvar).collect(),
+        soc_mwh: Vec::new(),
+        violations: Vec::new(),
+        events: Vec::new(),
+        clipped: Vec::new(),
+    }
+}
+
+/// Median time to build and tessellate one frame fitted to 1920×1080, in milliseconds.
+fn frame_ms(net: &Network, record: &StepRecord) -> (f64, usize) {
+    let ctx = headless_context();
+    let mut view = NetworkView::default();
+    let viewport = Rect::from_min_size(pos2(0.0, 0.0), vec2(1920.0, 1080.0));
+    let mut times = Vec::new();
+    let mut vertices = 0;
+    for frame in 0..60 {
+        let start = Instant::now();
+        let shapes = view.frame_shapes(&ctx, net, record, viewport, f64::from(frame) / 60.0);
+        let built = start.elapsed().as_secs_f64() * 1e3;
+        let n = shapes.len();
+        let primitives = ctx.tessellate(shapes, 1.0);
+        times.push(start.elapsed().as_secs_f64() * 1e3);
+        if frame == 59 {
+            println!("  build {built:.3} ms, {n} shapes, total {:.3}", times[59]);
+        }
+        vertices = primitives
+            .iter()
+            .map(|p| match &p.primitive {
+                egui::epaint::Primitive::Mesh(m) => m.vertices.len(),
+                egui::epaint::Primitive::Callback(_) => 0,
+            })
+            .sum();
+    }
+    times.sort_by(f64::total_cmp);
+    (times[times.len() / 2], vertices)
+}
+
+/// `cargo test --release --test canvas -- --ignored --nocapture frame_timings`
+#[test]
+#[ignore = "timing; run in release"]
+fn frame_timings() {
+    let (net, record) = anm6();
+    let (ms, vertices) = frame_ms(&net, &record);
+    println!("anm6_easy: {ms:.3} ms per frame ({vertices} vertices)");
+    for case in ["case118", "case9241pegase"] {
+        let path = format!("../shared/cases/{case}.m");
+        let Ok(net) = gridpilot::io::load_network(Path::new(&path)) else {
+            println!("{case}: not found at {path}, skipped");
+            continue;
+        };
+        let record = solved(&net);
+        let (ms, vertices) = frame_ms(&net, &record);
+        println!(
+            "{case}: {ms:.3} ms per frame ({vertices} vertices, converged {})",
+            record.converged
+        );
+    }
+}
