@@ -93,7 +93,9 @@ fn step_advances_one_step_and_the_clock_follows() {
 #[test]
 fn selecting_a_bus_shows_its_voltage() {
     let mut harness = app();
-    harness.get_by_role_and_label(egui::accesskit::Role::Button, "Bus bus3").click();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Bus bus3")
+        .click();
     harness.run_steps(2);
     assert_eq!(harness.state().selected, Some(Element::Bus(3)));
     let vm = harness.state().session.current().bus_vm_pu[3];

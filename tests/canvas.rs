@@ -285,3 +285,165 @@ fn frame_timings() {
         );
     }
 }
+
+// ---- TEMPORARY: software rasterizer to look at frames (remove before handing over) ----
+fn rasterize(
+    ctx: &egui::Context,
+    shapes: Vec<egui::epaint::ClippedShape>,
+    w: usize,
+    h: usize,
+    name: &str,
+) {
+    let atlas = ctx.fonts(|f| f.image());
+    let prims = ctx.tessellate(shapes, 1.0);
+    let bg = ctx.global_style().visuals.panel_fill;
+    let mut img = vec![[bg.r() as f32, bg.g() as f32, bg.b() as f32]; w * h];
+    for p in &prims {
+        let egui::epaint::Primitive::Mesh(m) = &p.primitive else {
+            continue;
+        };
+        let clip = p.clip_rect;
+        for t in m.indices.chunks(3) {
+            let v = [
+                m.vertices[t[0] as usize],
+                m.vertices[t[1] as usize],
+                m.vertices[t[2] as usize],
+            ];
+            let (a, b, c) = (v[0].pos, v[1].pos, v[2].pos);
+            let area = (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
+            if area.abs() < 1e-12 {
+                continue;
+            }
+            let minx = a.x.min(b.x).min(c.x).max(clip.min.x).max(0.0).floor() as i64;
+            let maxx =
+                a.x.max(b.x)
+                    .max(c.x)
+                    .min(clip.max.x)
+                    .min(w as f32 - 1.0)
+                    .ceil() as i64;
+            let miny = a.y.min(b.y).min(c.y).max(clip.min.y).max(0.0).floor() as i64;
+            let maxy =
+                a.y.max(b.y)
+                    .max(c.y)
+                    .min(clip.max.y)
+                    .min(h as f32 - 1.0)
+                    .ceil() as i64;
+            for y in miny..=maxy {
+                for x in minx..=maxx {
+                    if x < 0 || y < 0 || x as usize >= w || y as usize >= h {
+                        continue;
+                    }
+                    let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
+                    let w0 = ((b.x - px) * (c.y - py) - (b.y - py) * (c.x - px)) / area;
+                    let w1 = ((c.x - px) * (a.y - py) - (c.y - py) * (a.x - px)) / area;
+                    let w2 = 1.0 - w0 - w1;
+                    if w0 < 0.0 || w1 < 0.0 || w2 < 0.0 {
+                        continue;
+                    }
+                    let col = |i: usize| -> f32 {
+                        w0 * v[0].color[i] as f32
+                            + w1 * v[1].color[i] as f32
+                            + w2 * v[2].color[i] as f32
+                    };
+                    let u = w0 * v[0].uv.x + w1 * v[1].uv.x + w2 * v[2].uv.x;
+                    let vv = w0 * v[0].uv.y + w1 * v[1].uv.y + w2 * v[2].uv.y;
+                    let tx = ((u * atlas.size[0] as f32) as usize).min(atlas.size[0] - 1);
+                    let ty = ((vv * atlas.size[1] as f32) as usize).min(atlas.size[1] - 1);
+                    let tex = atlas.pixels[ty * atlas.size[0] + tx];
+                    let ta = tex.a() as f32 / 255.0;
+                    let src = [col(0) * ta, col(1) * ta, col(2) * ta, col(3) * ta];
+                    let d = &mut img[y as usize * w + x as usize];
+                    let k = 1.0 - src[3] / 255.0;
+                    for i in 0..3 {
+                        d[i] = src[i] + d[i] * k;
+                    }
+                }
+            }
+        }
+    }
+    let mut out = format!("P6\n{w} {h}\n255\n").into_bytes();
+    for p in img {
+        for c in p {
+            out.push(c.clamp(0.0, 255.0) as u8);
+        }
+    }
+    let ppm = format!("/tmp/shot_{name}.ppm");
+    std::fs::write(&ppm, out).unwrap();
+    std::process::Command::new("convert")
+        .arg(&ppm)
+        .arg(format!("/tmp/shot_{name}.png"))
+        .status()
+        .unwrap();
+}
+
+#[test]
+#[ignore]
+fn zz_shots() {
+    let (net, record) = anm6();
+    let ctx = headless_context();
+    let mut view = NetworkView::default();
+    let vp = Rect::from_min_size(pos2(0.0, 0.0), vec2(1200.0, 800.0));
+    let _ = view.frame_shapes(&ctx, &net, &record, vp, 0.0);
+    ctx.run_ui(Default::default(), |_| {})
+        .textures_delta
+        .clear();
+    let shapes = view.frame_shapes(&ctx, &net, &record, vp, 0.3);
+    rasterize(&ctx, shapes, 1200, 800, "anm6");
+    for case in ["case118", "case9241pegase"] {
+        let net =
+            gridpilot::io::load_network(Path::new(&format!("../shared/cases/{case}.m"))).unwrap();
+        let record = solved(&net);
+        let mut view = NetworkView::default();
+        let _ = view.frame_shapes(&ctx, &net, &record, vp, 0.0);
+        ctx.run_ui(Default::default(), |_| {})
+            .textures_delta
+            .clear();
+        let shapes = view.frame_shapes(&ctx, &net, &record, vp, 0.3);
+        rasterize(&ctx, shapes, 1200, 800, case);
+        // zoomed via a harness
+        let state = ViewState {
+            view: NetworkView::default(),
+            net: net.clone(),
+            record: record.clone(),
+            last_click: None,
+        };
+        let mut harness = Harness::builder()
+            .with_size(vec2(1200.0, 800.0))
+            .with_accessibility_check(false)
+            .build_ui_state(
+                |ui, s: &mut ViewState| {
+                    let _ = s.view.ui(ui, &s.net, &s.record, Some(Element::Bus(5)));
+                },
+                state,
+            );
+        harness.run_steps(2);
+        for (i, notches) in [(1, 4), (2, 4), (3, 4)] {
+            let centre = pos2(600.0, 400.0);
+            harness.hover_at(centre);
+            for _ in 0..notches {
+                harness.event(egui::Event::MouseWheel {
+                    unit: egui::MouseWheelUnit::Point,
+                    delta: vec2(0.0, 120.0),
+                    phase: egui::TouchPhase::Move,
+                    source: egui::MouseWheelSource::Unknown,
+                    modifiers: egui::Modifiers::NONE,
+                });
+                harness.run_steps(10);
+            }
+            harness.run_steps(30);
+            harness.ctx.run_ui(Default::default(), |_| {});
+            let t = Instant::now();
+            harness.step();
+            let step_ms = t.elapsed().as_secs_f64() * 1e3;
+            let shapes = harness.output().shapes.clone();
+            let t = Instant::now();
+            let n = harness.ctx.tessellate(shapes.clone(), 1.0).len();
+            println!(
+                "{case} zoom {i}: step {step_ms:.2} ms, tessellate {:.2} ms ({n} prims, {} shapes)",
+                t.elapsed().as_secs_f64() * 1e3,
+                shapes.len()
+            );
+            rasterize(&harness.ctx, shapes, 1200, 800, &format!("{case}_zoom{i}"));
+        }
+    }
+}

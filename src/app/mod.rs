@@ -70,6 +70,10 @@ pub struct Launch {
     pub screenshot: Option<PathBuf>,
     /// Use wgpu instead of OpenGL (glow is faster on software rendering).
     pub wgpu: bool,
+    /// The bottom tab to show: `plots`, `safety` or `log`.
+    pub tab: Option<String>,
+    /// An element to select (and centre) by name.
+    pub select: Option<String>,
 }
 
 /// Opens the main window and blocks until it is closed.
@@ -99,6 +103,14 @@ pub fn run(launch: Launch) -> Result<(), String> {
         Box::new(|_cc| {
             let mut app = GridPilotApp::new(session, Box::new(NativeDialogs));
             app.autopilot = autopilot;
+            app.tab = match launch.tab.as_deref() {
+                Some("safety") => Tab::Safety,
+                Some("log") => Tab::Log,
+                _ => Tab::Plots,
+            };
+            if let Some(name) = &launch.select {
+                app.select_by_name(name);
+            }
             Ok(Box::new(app))
         }),
     )

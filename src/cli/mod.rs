@@ -59,6 +59,12 @@ pub struct GuiArgs {
     /// Draw with wgpu instead of OpenGL.
     #[arg(long, value_parser = ["glow", "wgpu"], default_value = "glow")]
     renderer: String,
+    /// The bottom tab to show.
+    #[arg(long, value_parser = ["plots", "safety", "log"])]
+    tab: Option<String>,
+    /// Select a bus, branch or device by name.
+    #[arg(long)]
+    select: Option<String>,
 }
 
 impl GuiArgs {
@@ -69,6 +75,8 @@ impl GuiArgs {
             play_steps: self.play_steps,
             screenshot: self.screenshot,
             wgpu: self.renderer == "wgpu",
+            tab: self.tab,
+            select: self.select,
         }
     }
 }

@@ -5,9 +5,9 @@
 //! the phase, never from the simulation step or the clock, so a new state changes how fast
 //! they move but never where they are: they do not jump. The same holds for wind turbine rotors.
 
-use egui::{Color32, Mesh, Pos2};
+use egui::{Color32, Pos2};
 
-use super::mesh;
+use super::mesh::Pen;
 use crate::model::{Device, Network, RenewableSource};
 use crate::sim::episode::StepRecord;
 
@@ -127,14 +127,13 @@ pub struct MarkerStyle {
     /// No markers this close to either end (they would sit on the bus bars).
     pub end_gap_px: f32,
     pub color: Color32,
-    pub feather_px: f32,
 }
 
 /// Appends the arrowheads of one branch: spaced `spacing_px` apart, offset by `phase`, pointing
 /// from→to when `p_from_mw` is positive. Only the stretch `visible_px` (distances from the from
 /// end) is filled, so a long branch crossing a zoomed-in view costs no more than a short one.
 pub fn markers(
-    out: &mut Mesh,
+    pen: &mut Pen,
     [from, to]: [Pos2; 2],
     phase: f32,
     p_from_mw: f64,
@@ -162,7 +161,7 @@ pub fn markers(
                 at - forward * (0.5 * half_len),
                 at - forward * half_len - across * half_width,
             ];
-            mesh::convex(out, &head, style.color, style.feather_px);
+            pen.fill(&head, style.color);
         }
         distance += style.spacing_px;
     }
@@ -179,23 +178,25 @@ mod tests {
             size_px: 6.0,
             end_gap_px: 10.0,
             color: Color32::BLACK,
-            feather_px: 1.0,
         }
     }
 
     /// The x positions of the tips of the arrowheads drawn on a horizontal branch.
     fn tips(phase: f32, p_mw: f64, visible: (f32, f32)) -> Vec<f32> {
-        let mut out = Mesh::default();
+        let mut pen = Pen::new(1.0);
         markers(
-            &mut out,
+            &mut pen,
             [pos2(0.0, 0.0), pos2(200.0, 0.0)],
             phase,
             p_mw,
             visible,
             &style(),
         );
+        let Some(egui::Shape::Mesh(mesh)) = pen.into_shape() else {
+            return Vec::new();
+        };
         // Each head is 4 points with an inner and outer vertex: the tip's inner vertex is first.
-        out.vertices
+        mesh.vertices
             .chunks(8)
             .map(|head| head[0].pos.x.round())
             .collect()

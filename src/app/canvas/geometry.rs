@@ -10,7 +10,7 @@ use crate::model::{Device, Network};
 
 /// Symbol size as a fraction of the typical distance between neighbouring buses.
 const SYMBOL_FRACTION: f32 = 0.3;
-/// Symbol size (diagram units) for a network without branches of any length.
+/// Symbol size (diagram units) for a network of one bus (or all at one spot).
 const FALLBACK_SYMBOL_GRID: f32 = 30.0;
 
 /// Where a device is drawn relative to its bus.
@@ -101,7 +101,7 @@ impl Geometry {
         Geometry {
             key: NetworkKey::of(net),
             bounds_grid: Rect::from_points(&bus_grid),
-            symbol_grid: symbol_grid(&bus_grid, &branch_ends),
+            symbol_grid: symbol_grid(&bus_grid),
             bus_grid,
             branch_ends,
             devices,
@@ -186,24 +186,51 @@ fn device_slots(
     (devices, count)
 }
 
-/// A fraction of the median distance from a bus to its nearest connected neighbour: small
-/// enough that neighbouring symbols do not overlap, whatever units the layout uses.
-fn symbol_grid(bus_grid: &[Pos2], branch_ends: &[Option<(usize, usize)>]) -> f32 {
-    let mut nearest = vec![f32::INFINITY; bus_grid.len()];
-    for &(a, b) in branch_ends.iter().flatten() {
-        let length = bus_grid[a].distance(bus_grid[b]);
-        if length > 0.0 {
-            nearest[a] = nearest[a].min(length);
-            nearest[b] = nearest[b].min(length);
-        }
-    }
-    let mut lengths: Vec<f32> = nearest.into_iter().filter(|l| l.is_finite()).collect();
-    if lengths.is_empty() {
+/// A fraction of the median distance from a bus to its nearest neighbour: small enough that
+/// neighbouring symbols do not overlap, whatever units and layout the diagram uses.
+fn symbol_grid(bus_grid: &[Pos2]) -> f32 {
+    let mut nearest = nearest_distances(bus_grid);
+    if nearest.is_empty() {
         return FALLBACK_SYMBOL_GRID;
     }
-    let middle = lengths.len() / 2;
-    let (_, median, _) = lengths.select_nth_unstable_by(middle, f32::total_cmp);
+    let middle = nearest.len() / 2;
+    let (_, median, _) = nearest.select_nth_unstable_by(middle, f32::total_cmp);
     *median * SYMBOL_FRACTION
+}
+
+/// For each bus with another bus close by, the distance to the nearest one (buses at the same
+/// spot ignored). Buses are binned in square cells about one average spacing wide and only
+/// the 3×3 cells around each bus are searched: linear in the number of buses.
+fn nearest_distances(bus_grid: &[Pos2]) -> Vec<f32> {
+    let bounds = Rect::from_points(bus_grid);
+    let n = bus_grid.len() as f32;
+    let (long, short) = (bounds.size().max_elem(), bounds.size().min_elem());
+    // One average spacing; a diagram on a line has no area, so at least its length over n.
+    let cell = ((long * short) / n).sqrt().max(long / n);
+    if !(cell > 0.0 && cell.is_finite()) {
+        return Vec::new();
+    }
+    let cell_of = |p: Pos2| {
+        let c = (p - bounds.min) / cell;
+        (c.x as i64, c.y as i64)
+    };
+    let mut cells: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for (i, &p) in bus_grid.iter().enumerate() {
+        cells.entry(cell_of(p)).or_default().push(i);
+    }
+    bus_grid
+        .iter()
+        .filter_map(|&p| {
+            let (cx, cy) = cell_of(p);
+            (cx - 1..=cx + 1)
+                .flat_map(|x| (cy - 1..=cy + 1).map(move |y| (x, y)))
+                .filter_map(|key| cells.get(&key))
+                .flatten()
+                .map(|&j| p.distance(bus_grid[j]))
+                .filter(|&d| d > 0.0)
+                .min_by(f32::total_cmp)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -251,6 +278,11 @@ mod tests {
         assert_eq!(g.devices[0].side, 1.0);
         assert_eq!(g.devices[3].bus, None);
         assert!((g.symbol_grid - 30.0).abs() < 1e-3);
+        // A layered layout: rows 60 apart, columns 100 apart; the rows set the symbol size.
+        let rows: Vec<Pos2> = (0..400)
+            .map(|i| pos2((i / 20) as f32 * 100.0, (i % 20) as f32 * 60.0))
+            .collect();
+        assert!((symbol_grid(&rows) - 60.0 * SYMBOL_FRACTION).abs() < 1e-3);
         assert!(g.fits(&net));
         net.buses[0].position.x = 5.0;
         assert!(!g.fits(&net) && !g.is_other_network(&net));

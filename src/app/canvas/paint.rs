@@ -1,17 +1,17 @@
 //! Painting one frame of a laid-out scene into shapes. This is the only drawing code: the
 //! interactive view hands the shapes to its painter, the headless frame builder returns them.
 //!
-//! Layers, bottom to top: highlights, branches (one mesh), transformer symbols, flow markers
-//! (one mesh), buses (one mesh), violation rings, devices, labels.
+//! Layers, bottom to top, each one mesh: highlights, branches, transformer symbols, flow
+//! markers, buses, violation rings, devices; then the labels, the only separate shapes.
 
-use egui::{Align2, Color32, Mesh, Pos2, Rect, Shape, Stroke, vec2};
+use egui::{Align2, Color32, Pos2, Rect, Shape, vec2};
 
 use super::Element;
 use super::flow::{self, FlowAnimation, MarkerStyle};
 use super::geometry::Geometry;
 use super::glyphs::{self, GlyphStyle};
 use super::info;
-use super::mesh;
+use super::mesh::{self, Pen};
 use super::scene::{Scene, VisibleBranch, VisibleBus, VisibleDevice};
 use super::style::{self, Palette};
 use crate::model::{Device, Network};
@@ -97,46 +97,32 @@ impl References {
 
 /// Paints the frame. `ctx` provides the fonts (it must have run one pass).
 pub fn paint_frame(ctx: &egui::Context, palette: Palette, input: &FrameInput) -> Vec<Shape> {
+    let refs = References::new(input);
+    let feather_px = input.scene.feather_px;
+    let mut highlights = Pen::new(feather_px);
+    if let Some(hovered) = input.hovered.filter(|h| Some(*h) != input.selected) {
+        let color = palette.selection.gamma_multiply(0.45);
+        highlight(&mut highlights, input, &refs, hovered, color);
+    }
+    if let Some(selected) = input.selected {
+        highlight(&mut highlights, input, &refs, selected, palette.selection);
+    }
+    let layers = [
+        highlights,
+        branches(input, &refs),
+        transformer_symbols(input, &refs, &palette),
+        markers(input, &palette),
+        buses(input),
+        violation_rings(input),
+        devices(input, &refs, &palette),
+    ];
     let mut canvas = Canvas {
         ctx,
         palette,
-        shapes: Vec::new(),
+        shapes: layers.into_iter().filter_map(Pen::into_shape).collect(),
     };
-    let refs = References::new(input);
-    let selection = canvas.palette.selection;
-    if let Some(hovered) = input.hovered.filter(|h| Some(*h) != input.selected) {
-        highlight(
-            &mut canvas,
-            input,
-            &refs,
-            hovered,
-            selection.gamma_multiply(0.45),
-        );
-    }
-    if let Some(selected) = input.selected {
-        highlight(&mut canvas, input, &refs, selected, selection);
-    }
-    push_mesh(&mut canvas, branch_mesh(input, &refs));
-    if input.scene.lod.transformers {
-        transformer_symbols(&mut canvas, input, &refs);
-    }
-    if input.scene.lod.markers {
-        let markers = marker_mesh(input, &canvas.palette);
-        push_mesh(&mut canvas, markers);
-    }
-    push_mesh(&mut canvas, bus_mesh(input));
-    violation_rings(&mut canvas, input);
-    for device in &input.scene.devices {
-        device_ui(&mut canvas, input, &refs, device);
-    }
     labels(&mut canvas, input, &refs);
     canvas.shapes
-}
-
-fn push_mesh(canvas: &mut Canvas, mesh: Mesh) {
-    if !mesh.is_empty() {
-        canvas.shapes.push(Shape::mesh(mesh));
-    }
 }
 
 /// A branch's colour and width in this state.
@@ -153,91 +139,83 @@ fn branch_look(input: &FrameInput, refs: &References, k: usize) -> (Color32, f32
     )
 }
 
-fn branch_mesh(input: &FrameInput, refs: &References) -> Mesh {
+/// Lines coloured by loading; open ones dashed.
+fn branches(input: &FrameInput, refs: &References) -> Pen {
     let scene = input.scene;
-    let mut out = Mesh::default();
-    mesh::reserve(&mut out, scene.branches.len());
+    let mut pen = Pen::with_capacity(scene.feather_px, scene.branches.len());
+    let dash_px = (scene.lod.symbol_px * 0.4).clamp(3.0, 8.0);
     for branch in &scene.branches {
         let (color, width) = branch_look(input, refs, branch.index);
         if flow::branch_in_service(input.net, input.state, branch.index) {
-            mesh::segment(&mut out, branch.ends, width, color, scene.feather_px);
+            pen.line(branch.ends, width, color);
         } else {
-            let dash = (scene.lod.symbol_px * 0.4).clamp(3.0, 8.0);
-            mesh::dashed_segment(
-                &mut out,
-                branch.ends,
-                scene.viewport,
-                width,
-                color,
-                scene.feather_px,
-                dash,
-                0.7 * dash,
-            );
+            let pattern = [dash_px, 0.7 * dash_px];
+            pen.dashed_line(branch.ends, scene.viewport, width, color, pattern);
         }
     }
-    out
+    pen
 }
 
 /// Two overlapping circles at the middle of each transformer.
-fn transformer_symbols(canvas: &mut Canvas, input: &FrameInput, refs: &References) {
-    let radius = (input.scene.lod.symbol_px * 0.28).clamp(3.0, 8.0);
-    for branch in &input.scene.branches {
+fn transformer_symbols(input: &FrameInput, refs: &References, palette: &Palette) -> Pen {
+    let scene = input.scene;
+    let mut pen = Pen::new(scene.feather_px);
+    if !scene.lod.transformers {
+        return pen;
+    }
+    let radius = (scene.lod.symbol_px * 0.28).clamp(3.0, 8.0);
+    for branch in &scene.branches {
         if !input.net.branches[branch.index].is_transformer() {
             continue;
         }
         let [a, b] = branch.ends;
         let middle = a.lerp(b, 0.5);
-        if !input.scene.viewport.contains(middle) || a.distance(b) < 4.0 * radius {
+        if !scene.viewport.contains(middle) || a.distance(b) < 4.0 * radius {
             continue;
         }
         let (color, _) = branch_look(input, refs, branch.index);
         let along = (b - a).normalized() * 0.6 * radius;
         let centres = [middle - along, middle + along];
         for c in centres {
-            canvas
-                .shapes
-                .push(Shape::circle_filled(c, radius, canvas.palette.background));
+            pen.disc(c, radius, palette.background);
         }
         for c in centres {
-            canvas
-                .shapes
-                .push(Shape::circle_stroke(c, radius, Stroke::new(1.5, color)));
+            pen.ring(c, radius, 1.5, color);
         }
     }
+    pen
 }
 
-fn marker_mesh(input: &FrameInput, palette: &Palette) -> Mesh {
+/// Arrowheads moving along every in-service branch on screen.
+fn markers(input: &FrameInput, palette: &Palette) -> Pen {
     let scene = input.scene;
     let lod = &scene.lod;
+    let mut pen = Pen::new(scene.feather_px);
+    if !lod.markers {
+        return pen;
+    }
     let (_, thick) = lod.branch_width_range_px();
     let style = MarkerStyle {
         spacing_px: (lod.symbol_px * 2.5).clamp(28.0, 64.0),
         size_px: (lod.symbol_px * 0.35).clamp(5.0, 9.0).max(thick * 1.3),
         end_gap_px: lod.symbol_px * 0.8,
         color: palette.marker,
-        feather_px: scene.feather_px,
     };
-    let mut out = Mesh::default();
     for branch in &scene.branches {
         let k = branch.index;
+        let [a, b] = branch.ends;
         if !flow::branch_in_service(input.net, input.state, k) {
             continue;
         }
-        let Some((t0, t1)) = mesh::clip_segment(scene.viewport, branch.ends[0], branch.ends[1])
-        else {
+        let Some((t0, t1)) = mesh::clip_segment(scene.viewport, a, b) else {
             continue;
         };
-        let length = branch.ends[0].distance(branch.ends[1]);
-        flow::markers(
-            &mut out,
-            branch.ends,
-            input.flow.phase(k),
-            flow::p_from_mw(input.state, k),
-            (t0 * length, t1 * length),
-            &style,
-        );
+        let length = a.distance(b);
+        let visible = (t0 * length, t1 * length);
+        let p_mw = flow::p_from_mw(input.state, k);
+        flow::markers(&mut pen, branch.ends, input.flow.phase(k), p_mw, visible, &style);
     }
-    out
+    pen
 }
 
 /// A bus's colour in this state.
@@ -247,68 +225,73 @@ fn bus_color(input: &FrameInput, i: usize) -> Color32 {
     style::voltage_color(vm_pu, bus.vmin_pu, bus.vmax_pu)
 }
 
-fn bus_mesh(input: &FrameInput) -> Mesh {
-    let mut out = Mesh::default();
-    mesh::reserve(&mut out, input.scene.buses.len());
-    for bus in &input.scene.buses {
-        mesh::rect(
-            &mut out,
-            bus.bar,
-            bus_color(input, bus.index),
-            input.scene.feather_px,
-        );
+/// Bus bars (dots when zoomed out) coloured by voltage.
+fn buses(input: &FrameInput) -> Pen {
+    let scene = input.scene;
+    let mut pen = Pen::with_capacity(scene.feather_px, scene.buses.len());
+    for bus in &scene.buses {
+        pen.rect(bus.bar, bus_color(input, bus.index));
     }
-    out
+    pen
 }
 
 /// An expanding, fading ring around every bus whose voltage is outside its limits.
-fn violation_rings(canvas: &mut Canvas, input: &FrameInput) {
+fn violation_rings(input: &FrameInput) -> Pen {
     const PULSES_PER_S: f64 = 1.2;
     let pulse = (input.time_s * PULSES_PER_S).rem_euclid(1.0) as f32;
+    let mut pen = Pen::new(input.scene.feather_px);
     for bus in &input.scene.buses {
         let model = &input.net.buses[bus.index];
         let vm_pu = input.state.bus_vm_pu.get(bus.index).copied().unwrap_or(0.0);
         if !style::voltage_violated(vm_pu, model.vmin_pu, model.vmax_pu) {
             continue;
         }
-        let base = 0.5 * bus.bar.width().max(bus.bar.height()) + 3.0;
+        let radius = 0.5 * bus.bar.width().max(bus.bar.height()) + 3.0 + 10.0 * pulse;
         let color = bus_color(input, bus.index).gamma_multiply(1.0 - pulse);
-        canvas.shapes.push(Shape::circle_stroke(
-            bus.center,
-            base + 10.0 * pulse,
-            Stroke::new(2.0, color),
-        ));
+        pen.ring(bus.center, radius, 2.0, color);
     }
+    pen
 }
 
-/// The stub, symbol and power bar of one device.
-fn device_ui(canvas: &mut Canvas, input: &FrameInput, refs: &References, visible: &VisibleDevice) {
+/// Every device on screen: stub, symbol and power bar.
+fn devices(input: &FrameInput, refs: &References, palette: &Palette) -> Pen {
+    let scene = input.scene;
+    let mut pen = Pen::with_capacity(scene.feather_px, 12 * scene.devices.len());
+    for device in &scene.devices {
+        device_symbol(&mut pen, input, refs, palette, device);
+    }
+    pen
+}
+
+fn device_symbol(
+    pen: &mut Pen,
+    input: &FrameInput,
+    refs: &References,
+    palette: &Palette,
+    visible: &VisibleDevice,
+) {
     let k = visible.index;
     let device = &input.net.devices[k];
     let size = input.scene.lod.glyph_px();
     let color = if device.in_service() {
-        canvas.palette.text
+        palette.text
     } else {
         style::OUT_OF_SERVICE_GREY
     };
-    let stroke = Stroke::new((size * 0.07).clamp(1.0, 1.8), color);
+    let width_px = (size * 0.07).clamp(1.0, 1.8);
     let edge = visible.center - vec2(0.0, visible.side * 0.5 * size);
-    canvas
-        .shapes
-        .push(Shape::line_segment([visible.anchor, edge], stroke));
+    pen.line([visible.anchor, edge], width_px, color);
     let storage = input.geometry.devices[k].storage;
     let glyph_style = GlyphStyle {
         size,
         side: visible.side,
-        stroke,
-        fill: canvas.palette.background,
+        color,
+        width_px,
+        fill: palette.background,
         rotor_rad: input.flow.rotor_rad(k),
-        soc: storage.map_or(0.0, |s| {
-            info::soc_fraction(input.net, input.state, k, s) as f32
-        }),
+        soc: storage.map_or(0.0, |s| info::soc_fraction(input.net, input.state, k, s) as f32),
     };
-    glyphs::glyph(&mut canvas.shapes, device, visible.center, &glyph_style);
-    let bar = power_bar_rect(visible, size);
+    glyphs::glyph(pen, device, visible.center, &glyph_style);
     let p_mw = input.state.device_p_mw.get(k).copied().unwrap_or(0.0);
     let reference_mw = info::device_capacity_mw(device).unwrap_or(match device {
         Device::Shunt(_) => refs.largest_shunt_mw,
@@ -325,9 +308,9 @@ fn device_ui(canvas: &mut Canvas, input: &FrameInput, refs: &References, visible
     } else {
         style::INJECTION_FILL
     };
-    let outline = Stroke::new(1.0, canvas.palette.weak_text.gamma_multiply(0.6));
     let hatch = matches!(device, Device::Renewable(_));
-    glyphs::power_bar(&mut canvas.shapes, bar, fraction, fill, hatch, outline);
+    let bar = power_bar_rect(visible, size);
+    glyphs::power_bar(pen, bar, fraction, fill, hatch, palette.weak_text.gamma_multiply(0.6));
 }
 
 /// The power bar sits beyond the glyph, away from the bus.
@@ -338,37 +321,23 @@ fn power_bar_rect(visible: &VisibleDevice, size: f32) -> Rect {
 }
 
 /// The halo under a selected or hovered element.
-fn highlight(
-    canvas: &mut Canvas,
-    input: &FrameInput,
-    refs: &References,
-    element: Element,
-    color: Color32,
-) {
+fn highlight(pen: &mut Pen, input: &FrameInput, refs: &References, element: Element, color: Color32) {
     let scene = input.scene;
     match element {
         Element::Bus(i) => {
             if let Some(bus) = scene.buses.iter().find(|b| b.index == i) {
-                canvas
-                    .shapes
-                    .push(Shape::rect_filled(bus.bar.expand(4.0), 3.0, color));
+                pen.rect(bus.bar.expand(4.0), color);
             }
         }
         Element::Branch(k) => {
             if let Some(branch) = scene.branches.iter().find(|b| b.index == k) {
                 let (_, width) = branch_look(input, refs, k);
-                canvas.shapes.push(Shape::line_segment(
-                    branch.ends,
-                    Stroke::new(width + 8.0, color),
-                ));
+                pen.line(branch.ends, width + 8.0, color);
             }
         }
         Element::Device(k) => {
             if let Some(device) = scene.devices.iter().find(|d| d.index == k) {
-                let radius = 0.75 * scene.lod.glyph_px();
-                canvas
-                    .shapes
-                    .push(Shape::circle_filled(device.center, radius, color));
+                pen.disc(device.center, 0.75 * scene.lod.glyph_px(), color);
             }
         }
     }

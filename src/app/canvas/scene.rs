@@ -16,7 +16,11 @@ const TRANSFORMERS_FROM_PX: f32 = 8.0;
 const GLYPHS_FROM_PX: f32 = 10.0;
 const NAMES_FROM_PX: f32 = 14.0;
 const VALUES_FROM_PX: f32 = 22.0;
-/// Labels are dropped past these many visible buses: text layout is the costliest thing drawn.
+/// On a crowded screen detail is limited by the room each bus has, whatever the zoom: detail
+/// is chosen for a symbol this fraction of the average distance between visible buses.
+const CROWDING: f32 = 0.25;
+/// Safety nets on the work per frame, past what crowding already allows on a large screen.
+const MAX_GLYPHS: usize = 2_000;
 const MAX_NAMED_BUSES: usize = 600;
 const MAX_VALUED_BUSES: usize = 300;
 /// Per-item widgets (accessible names, click targets) only below this many visible items.
@@ -43,15 +47,18 @@ pub struct Lod {
 }
 
 impl Lod {
-    fn new(raw_symbol_px: f32) -> Self {
+    /// The detail for symbols `size_px` big (by the zoom) when the visible buses are on average
+    /// `spacing_px` apart on screen.
+    fn new(size_px: f32, spacing_px: f32) -> Self {
+        let detail_px = size_px.min(CROWDING * spacing_px);
         Lod {
-            symbol_px: raw_symbol_px.min(MAX_SYMBOL_PX),
-            bus_bars: raw_symbol_px >= BARS_FROM_PX,
-            markers: raw_symbol_px >= BARS_FROM_PX,
-            transformers: raw_symbol_px >= TRANSFORMERS_FROM_PX,
-            glyphs: raw_symbol_px >= GLYPHS_FROM_PX,
-            names: raw_symbol_px >= NAMES_FROM_PX,
-            values: raw_symbol_px >= VALUES_FROM_PX,
+            symbol_px: size_px.min(MAX_SYMBOL_PX),
+            bus_bars: detail_px >= BARS_FROM_PX,
+            markers: detail_px >= BARS_FROM_PX,
+            transformers: detail_px >= TRANSFORMERS_FROM_PX,
+            glyphs: detail_px >= GLYPHS_FROM_PX,
+            names: detail_px >= NAMES_FROM_PX,
+            values: detail_px >= VALUES_FROM_PX,
             widgets: true,
         }
     }
@@ -132,22 +139,25 @@ impl Scene {
         viewport: Rect,
         pixels_per_point: f32,
     ) -> Self {
-        let mut lod = Lod::new(geometry.symbol_grid * screen_from_grid.scaling);
+        let size_px = geometry.symbol_grid * screen_from_grid.scaling;
         // Items just outside still show their symbols and labels at the border.
-        let margin = viewport.expand(lod.symbol_px * 3.0);
+        let margin = viewport.expand(size_px.min(MAX_SYMBOL_PX) * 3.0);
         let bus_screen: Vec<Pos2> = geometry
             .bus_grid
             .iter()
             .map(|&p| screen_from_grid * p)
             .collect();
-        let buses: Vec<VisibleBus> = bus_screen
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| margin.contains(**p))
-            .map(|(index, &center)| VisibleBus {
+        let on_screen: Vec<usize> = (0..bus_screen.len())
+            .filter(|&i| margin.contains(bus_screen[i]))
+            .collect();
+        let spacing_px = (viewport.area() / on_screen.len().max(1) as f32).sqrt();
+        let mut lod = Lod::new(size_px, spacing_px);
+        let buses: Vec<VisibleBus> = on_screen
+            .into_iter()
+            .map(|index| VisibleBus {
                 index,
-                center,
-                bar: bus_bar(&lod, center, geometry.bus_device_count[index]),
+                center: bus_screen[index],
+                bar: bus_bar(&lod, bus_screen[index], geometry.bus_device_count[index]),
             })
             .collect();
         let branches = geometry
@@ -162,11 +172,15 @@ impl Scene {
                     .then_some(VisibleBranch { index, ends })
             })
             .collect::<Vec<_>>();
-        let devices = if lod.glyphs {
+        let mut devices = if lod.glyphs {
             place_devices(geometry, &lod, &buses)
         } else {
             Vec::new()
         };
+        if devices.len() > MAX_GLYPHS {
+            lod.glyphs = false;
+            devices.clear();
+        }
         lod.names &= buses.len() <= MAX_NAMED_BUSES;
         lod.values &= buses.len() <= MAX_VALUED_BUSES;
         lod.widgets = buses.len() + branches.len() + devices.len() <= MAX_WIDGETS;
