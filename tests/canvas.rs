@@ -264,6 +264,61 @@ fn frame_ms(net: &Network, record: &StepRecord) -> (f64, usize) {
     (times[times.len() / 2], vertices)
 }
 
+/// Median time of a whole interactive frame (`NetworkView::ui` in a harness, accessibility tree
+/// included, plus tessellation) at 1920×1080, fitted and after each of `zoom_steps` zooms of
+/// about 3.3× about `pointer`.
+fn interactive_ms(
+    net: &Network,
+    record: &StepRecord,
+    pointer: egui::Pos2,
+    zoom_steps: usize,
+) -> Vec<f64> {
+    let state = ViewState {
+        view: NetworkView::default(),
+        net: net.clone(),
+        record: record.clone(),
+        last_click: None,
+    };
+    let mut harness = Harness::builder()
+        .with_size(vec2(1920.0, 1080.0))
+        .build_ui_state(
+            |ui, s: &mut ViewState| {
+                let _ = s.view.ui(ui, &s.net, &s.record, None);
+            },
+            state,
+        );
+    harness.run_steps(3);
+    let mut medians = Vec::new();
+    for level in 0..=zoom_steps {
+        if level > 0 {
+            harness.hover_at(pointer);
+            for _ in 0..2 {
+                harness.event(egui::Event::MouseWheel {
+                    unit: egui::MouseWheelUnit::Point,
+                    delta: vec2(0.0, 120.0),
+                    phase: egui::TouchPhase::Move,
+                    source: egui::MouseWheelSource::Unknown,
+                    modifiers: egui::Modifiers::NONE,
+                });
+                harness.run_steps(10);
+            }
+            harness.run_steps(30);
+        }
+        let mut times: Vec<f64> = (0..20)
+            .map(|_| {
+                let start = Instant::now();
+                harness.step();
+                let shapes = harness.output().shapes.clone();
+                let _ = harness.ctx.tessellate(shapes, 1.0);
+                start.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        medians.push(times[times.len() / 2]);
+    }
+    medians
+}
+
 /// `cargo test --release --test canvas -- --ignored --nocapture frame_timings`
 #[test]
 #[ignore = "timing; run in release"]
@@ -283,6 +338,13 @@ fn frame_timings() {
             "{case}: {ms:.3} ms per frame ({vertices} vertices, converged {})",
             record.converged
         );
+        let pointer = if case == "case118" {
+            pos2(960.0, 400.0)
+        } else {
+            pos2(900.0, 300.0)
+        };
+        let zoomed = interactive_ms(&net, &record, pointer, 4);
+        println!("{case}: interactive frames, fitted then zooming in: {zoomed:.2?} ms");
     }
 }
 
@@ -417,8 +479,12 @@ fn zz_shots() {
                 state,
             );
         harness.run_steps(2);
-        for (i, notches) in [(1, 4), (2, 4), (3, 4)] {
-            let centre = pos2(600.0, 400.0);
+        for (i, notches) in [(1, 2), (2, 2), (3, 2)] {
+            let centre = if case == "case118" {
+                pos2(600.0, 300.0)
+            } else {
+                pos2(560.0, 200.0)
+            };
             harness.hover_at(centre);
             for _ in 0..notches {
                 harness.event(egui::Event::MouseWheel {
@@ -431,7 +497,6 @@ fn zz_shots() {
                 harness.run_steps(10);
             }
             harness.run_steps(30);
-            harness.ctx.run_ui(Default::default(), |_| {});
             let t = Instant::now();
             harness.step();
             let step_ms = t.elapsed().as_secs_f64() * 1e3;

@@ -8,6 +8,7 @@
 use egui::{Color32, Pos2};
 
 use super::mesh::Pen;
+use super::scene::Scene;
 use crate::model::{Device, Network, RenewableSource};
 use crate::sim::episode::StepRecord;
 
@@ -30,23 +31,29 @@ pub struct FlowAnimation {
 }
 
 impl FlowAnimation {
-    /// Moves every marker and rotor on by `dt_s` at the speeds of `state`. Returns whether
-    /// anything moves (the view then asks for another frame).
-    pub fn advance(&mut self, net: &Network, state: &StepRecord, dt_s: f32) -> bool {
+    /// Moves the markers of the branches and the rotors of the turbines on screen on by `dt_s`
+    /// at the speeds of `state`. What is off screen stands still: where it resumes cannot be
+    /// told from where it stopped, and a 16,000-branch network mostly is off screen. Returns
+    /// whether anything on screen moves (the view then asks for another frame).
+    pub fn advance(&mut self, net: &Network, state: &StepRecord, scene: &Scene, dt_s: f32) -> bool {
         self.phase.resize(net.branches.len(), 0.0);
         self.rotor_rad.resize(net.devices.len(), 0.0);
-        let largest_p_mw = largest_flow_mw(net, state);
         let mut moving = false;
-        for (k, phase) in self.phase.iter_mut().enumerate() {
-            let speed = branch_speed(net, state, k, largest_p_mw);
-            moving |= speed != 0.0;
-            let advanced = *phase + dt_s * speed;
-            // `x - floor(x)` wraps like `rem_euclid(1.0)` without a call to `fmodf`.
-            *phase = advanced - advanced.floor();
+        if scene.lod.markers {
+            let largest_p_mw = largest_flow_mw(net, state);
+            for branch in &scene.branches {
+                let speed = branch_speed(net, state, branch.index, largest_p_mw);
+                moving |= speed != 0.0;
+                let phase = &mut self.phase[branch.index];
+                let advanced = *phase + dt_s * speed;
+                // `x - floor(x)` wraps like `rem_euclid(1.0)` without a call to `fmodf`.
+                *phase = advanced - advanced.floor();
+            }
         }
-        for (k, angle) in self.rotor_rad.iter_mut().enumerate() {
-            let speed = rotor_speed(net, state, k);
+        for device in &scene.devices {
+            let speed = rotor_speed(net, state, device.index);
             moving |= speed != 0.0;
+            let angle = &mut self.rotor_rad[device.index];
             *angle = (*angle + dt_s * speed).rem_euclid(std::f32::consts::TAU);
         }
         moving
@@ -140,7 +147,7 @@ pub fn markers(
     (visible_from_px, visible_to_px): (f32, f32),
     style: &MarkerStyle,
 ) {
-    let length = from.distance(to);
+    let length = from.distance_sq(to).sqrt();
     if length <= 2.0 * style.end_gap_px || p_from_mw == 0.0 || !p_from_mw.is_finite() {
         return;
     }

@@ -25,7 +25,7 @@ impl Pen {
         }
     }
 
-    /// A pen with room for `count` lines or rectangles, so its mesh grows once per frame.
+    /// A pen with room for about `count` lines or rectangles, so its mesh rarely grows.
     pub fn with_capacity(feather_px: f32, count: usize) -> Self {
         let mut pen = Pen::new(feather_px);
         pen.mesh.reserve_vertices(8 * count);
@@ -94,7 +94,7 @@ impl Pen {
         let Some((t0, t1)) = clip_segment(clip, a, b) else {
             return;
         };
-        let length = a.distance(b);
+        let length = a.distance_sq(b).sqrt();
         if length <= f32::EPSILON {
             return;
         }
@@ -129,18 +129,26 @@ impl Pen {
             .sum();
         let outward = if area2 > 0.0 { -1.0 } else { 1.0 };
         let edge_normal = |i: usize| -> Vec2 {
-            let d = (points[(i + 1) % n] - points[i]).normalized();
-            d.rot90() * outward
+            let d = points[(i + 1) % n] - points[i];
+            let length = d.length_sq().sqrt();
+            if length > 0.0 {
+                d.rot90() * (outward / length)
+            } else {
+                Vec2::ZERO
+            }
         };
         let half_feather = 0.5 * self.feather_px;
         let mesh = &mut self.mesh;
         let base = mesh.vertices.len() as u32;
-        for i in 0..n {
-            let average = 0.5 * (edge_normal((i + n - 1) % n) + edge_normal(i));
+        let mut before = edge_normal(n - 1);
+        for (i, &point) in points.iter().enumerate() {
+            let after = edge_normal(i);
+            let average = 0.5 * (before + after);
             // Dividing by the squared length turns the averaged normal into a miter offset.
             let miter = average / average.length_sq().max(0.1);
-            mesh.colored_vertex(points[i] - miter * half_feather, color);
-            mesh.colored_vertex(points[i] + miter * half_feather, Color32::TRANSPARENT);
+            mesh.colored_vertex(point - miter * half_feather, color);
+            mesh.colored_vertex(point + miter * half_feather, Color32::TRANSPARENT);
+            before = after;
         }
         let inner = |i: usize| base + 2 * (i % n) as u32;
         let outer = |i: usize| inner(i) + 1;
@@ -280,7 +288,8 @@ mod tests {
         });
         assert!(mesh.is_valid());
         assert_eq!(mesh.vertices.len(), 8 + 6 + 8);
-        assert_eq!(mesh.indices.len(), 3 * (6 + 4 + 10));
+        // Line: 3 strips of 2; triangle: 1 + 2 per edge; rectangle: 2 + 2 per side.
+        assert_eq!(mesh.indices.len(), 3 * (6 + 7 + 10));
         let circles = mesh_of(|pen| {
             pen.disc(pos2(5.0, 5.0), 4.0, Color32::RED);
             pen.ring(pos2(5.0, 5.0), 4.0, 1.0, Color32::RED);

@@ -100,8 +100,6 @@ impl NetworkView {
             .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Network view"));
         self.prepare(net, viewport);
         self.pan_and_zoom(ui, &response, viewport);
-        let (dt_s, time_s) = ui.input(|i| (i.stable_dt.min(MAX_DT_S), i.time));
-        let moving = self.flow.advance(net, state, dt_s);
         let Some(geometry) = &self.geometry else {
             return ViewResponse::default();
         };
@@ -111,6 +109,8 @@ impl NetworkView {
             viewport,
             ui.ctx().pixels_per_point(),
         );
+        let (dt_s, time_s) = ui.input(|i| (i.stable_dt.min(MAX_DT_S), i.time));
+        let moving = self.flow.advance(net, state, &scene, dt_s);
 
         let item_click = if scene.lod.widgets {
             item_widgets(ui, &scene, net, response.id)
@@ -186,13 +186,13 @@ impl NetworkView {
             .map_or(0.0, |last| (time_s - last) as f32)
             .clamp(0.0, MAX_DT_S);
         self.last_frame_time_s = Some(time_s);
-        self.flow.advance(net, state, dt_s);
         let scene = Scene::new(
             geometry,
             self.screen_from_grid,
             viewport,
             ctx.pixels_per_point(),
         );
+        self.flow.advance(net, state, &scene, dt_s);
         let input = paint::FrameInput {
             net,
             state,

@@ -98,28 +98,33 @@ impl References {
 /// Paints the frame. `ctx` provides the fonts (it must have run one pass).
 pub fn paint_frame(ctx: &egui::Context, palette: Palette, input: &FrameInput) -> Vec<Shape> {
     let refs = References::new(input);
-    let feather_px = input.scene.feather_px;
-    let mut highlights = Pen::new(feather_px);
+    let scene = input.scene;
+    // One mesh for every layer, in drawing order: egui then copies it once.
+    let items = scene.branches.len() + scene.buses.len() + 12 * scene.devices.len();
+    let mut pen = Pen::with_capacity(scene.feather_px, items);
     if let Some(hovered) = input.hovered.filter(|h| Some(*h) != input.selected) {
         let color = palette.selection.gamma_multiply(0.45);
-        highlight(&mut highlights, input, &refs, hovered, color);
+        highlight(&mut pen, input, &refs, hovered, color);
     }
     if let Some(selected) = input.selected {
-        highlight(&mut highlights, input, &refs, selected, palette.selection);
+        highlight(&mut pen, input, &refs, selected, palette.selection);
     }
-    let layers = [
-        highlights,
-        branches(input, &refs),
-        transformer_symbols(input, &refs, &palette),
-        markers(input, &palette),
-        buses(input),
-        violation_rings(input),
-        devices(input, &refs, &palette),
-    ];
+    branches(&mut pen, input, &refs);
+    if scene.lod.transformers {
+        transformer_symbols(&mut pen, input, &refs, &palette);
+    }
+    if scene.lod.markers {
+        markers(&mut pen, input, &palette);
+    }
+    buses(&mut pen, input);
+    violation_rings(&mut pen, input);
+    for device in &scene.devices {
+        device_symbol(&mut pen, input, &refs, &palette, device);
+    }
     let mut canvas = Canvas {
         ctx,
         palette,
-        shapes: layers.into_iter().filter_map(Pen::into_shape).collect(),
+        shapes: pen.into_shape().into_iter().collect(),
     };
     labels(&mut canvas, input, &refs);
     canvas.shapes
@@ -140,9 +145,8 @@ fn branch_look(input: &FrameInput, refs: &References, k: usize) -> (Color32, f32
 }
 
 /// Lines coloured by loading; open ones dashed.
-fn branches(input: &FrameInput, refs: &References) -> Pen {
+fn branches(pen: &mut Pen, input: &FrameInput, refs: &References) {
     let scene = input.scene;
-    let mut pen = Pen::with_capacity(scene.feather_px, scene.branches.len());
     let dash_px = (scene.lod.symbol_px * 0.4).clamp(3.0, 8.0);
     for branch in &scene.branches {
         let (color, width) = branch_look(input, refs, branch.index);
@@ -153,16 +157,11 @@ fn branches(input: &FrameInput, refs: &References) -> Pen {
             pen.dashed_line(branch.ends, scene.viewport, width, color, pattern);
         }
     }
-    pen
 }
 
 /// Two overlapping circles at the middle of each transformer.
-fn transformer_symbols(input: &FrameInput, refs: &References, palette: &Palette) -> Pen {
+fn transformer_symbols(pen: &mut Pen, input: &FrameInput, refs: &References, palette: &Palette) {
     let scene = input.scene;
-    let mut pen = Pen::new(scene.feather_px);
-    if !scene.lod.transformers {
-        return pen;
-    }
     let radius = (scene.lod.symbol_px * 0.28).clamp(3.0, 8.0);
     for branch in &scene.branches {
         if !input.net.branches[branch.index].is_transformer() {
@@ -170,7 +169,7 @@ fn transformer_symbols(input: &FrameInput, refs: &References, palette: &Palette)
         }
         let [a, b] = branch.ends;
         let middle = a.lerp(b, 0.5);
-        if !scene.viewport.contains(middle) || a.distance(b) < 4.0 * radius {
+        if !scene.viewport.contains(middle) || a.distance_sq(b) < (4.0 * radius).powi(2) {
             continue;
         }
         let (color, _) = branch_look(input, refs, branch.index);
@@ -183,39 +182,42 @@ fn transformer_symbols(input: &FrameInput, refs: &References, palette: &Palette)
             pen.ring(c, radius, 1.5, color);
         }
     }
-    pen
 }
 
-/// Arrowheads moving along every in-service branch on screen.
-fn markers(input: &FrameInput, palette: &Palette) -> Pen {
+/// Arrowheads moving along every in-service branch on screen. Their spacing widens when the
+/// screen holds more branch length than `MAX_MARKERS` arrowheads can mark, which bounds both
+/// the clutter and the work.
+fn markers(pen: &mut Pen, input: &FrameInput, palette: &Palette) {
+    const MAX_MARKERS: f32 = 4_000.0;
     let scene = input.scene;
     let lod = &scene.lod;
-    let mut pen = Pen::new(scene.feather_px);
-    if !lod.markers {
-        return pen;
-    }
+    // The stretch of each in-service branch that is on screen, as distances from its from end.
+    let stretches: Vec<(&VisibleBranch, f32, f32)> = scene
+        .branches
+        .iter()
+        .filter(|b| flow::branch_in_service(input.net, input.state, b.index))
+        .filter_map(|b| {
+            let [a, z] = b.ends;
+            let (t0, t1) = mesh::clip_segment(scene.viewport, a, z)?;
+            let length = a.distance_sq(z).sqrt();
+            Some((b, t0 * length, t1 * length))
+        })
+        .collect();
+    let visible_px: f32 = stretches.iter().map(|(_, from, to)| to - from).sum();
     let (_, thick) = lod.branch_width_range_px();
     let style = MarkerStyle {
-        spacing_px: (lod.symbol_px * 2.5).clamp(28.0, 64.0),
+        spacing_px: (lod.symbol_px * 2.5)
+            .clamp(28.0, 64.0)
+            .max(visible_px / MAX_MARKERS),
         size_px: (lod.symbol_px * 0.35).clamp(5.0, 9.0).max(thick * 1.3),
         end_gap_px: lod.symbol_px * 0.8,
         color: palette.marker,
     };
-    for branch in &scene.branches {
-        let k = branch.index;
-        let [a, b] = branch.ends;
-        if !flow::branch_in_service(input.net, input.state, k) {
-            continue;
-        }
-        let Some((t0, t1)) = mesh::clip_segment(scene.viewport, a, b) else {
-            continue;
-        };
-        let length = a.distance(b);
-        let visible = (t0 * length, t1 * length);
+    for (branch, from_px, to_px) in stretches {
+        let (k, stretch) = (branch.index, (from_px, to_px));
         let p_mw = flow::p_from_mw(input.state, k);
-        flow::markers(&mut pen, branch.ends, input.flow.phase(k), p_mw, visible, &style);
+        flow::markers(pen, branch.ends, input.flow.phase(k), p_mw, stretch, &style);
     }
-    pen
 }
 
 /// A bus's colour in this state.
@@ -226,20 +228,16 @@ fn bus_color(input: &FrameInput, i: usize) -> Color32 {
 }
 
 /// Bus bars (dots when zoomed out) coloured by voltage.
-fn buses(input: &FrameInput) -> Pen {
-    let scene = input.scene;
-    let mut pen = Pen::with_capacity(scene.feather_px, scene.buses.len());
-    for bus in &scene.buses {
+fn buses(pen: &mut Pen, input: &FrameInput) {
+    for bus in &input.scene.buses {
         pen.rect(bus.bar, bus_color(input, bus.index));
     }
-    pen
 }
 
 /// An expanding, fading ring around every bus whose voltage is outside its limits.
-fn violation_rings(input: &FrameInput) -> Pen {
+fn violation_rings(pen: &mut Pen, input: &FrameInput) {
     const PULSES_PER_S: f64 = 1.2;
     let pulse = (input.time_s * PULSES_PER_S).rem_euclid(1.0) as f32;
-    let mut pen = Pen::new(input.scene.feather_px);
     for bus in &input.scene.buses {
         let model = &input.net.buses[bus.index];
         let vm_pu = input.state.bus_vm_pu.get(bus.index).copied().unwrap_or(0.0);
@@ -250,19 +248,9 @@ fn violation_rings(input: &FrameInput) -> Pen {
         let color = bus_color(input, bus.index).gamma_multiply(1.0 - pulse);
         pen.ring(bus.center, radius, 2.0, color);
     }
-    pen
 }
 
-/// Every device on screen: stub, symbol and power bar.
-fn devices(input: &FrameInput, refs: &References, palette: &Palette) -> Pen {
-    let scene = input.scene;
-    let mut pen = Pen::with_capacity(scene.feather_px, 12 * scene.devices.len());
-    for device in &scene.devices {
-        device_symbol(&mut pen, input, refs, palette, device);
-    }
-    pen
-}
-
+/// A device's stub, symbol and power bar.
 fn device_symbol(
     pen: &mut Pen,
     input: &FrameInput,
@@ -289,7 +277,9 @@ fn device_symbol(
         width_px,
         fill: palette.background,
         rotor_rad: input.flow.rotor_rad(k),
-        soc: storage.map_or(0.0, |s| info::soc_fraction(input.net, input.state, k, s) as f32),
+        soc: storage.map_or(0.0, |s| {
+            info::soc_fraction(input.net, input.state, k, s) as f32
+        }),
     };
     glyphs::glyph(pen, device, visible.center, &glyph_style);
     let p_mw = input.state.device_p_mw.get(k).copied().unwrap_or(0.0);
@@ -310,7 +300,14 @@ fn device_symbol(
     };
     let hatch = matches!(device, Device::Renewable(_));
     let bar = power_bar_rect(visible, size);
-    glyphs::power_bar(pen, bar, fraction, fill, hatch, palette.weak_text.gamma_multiply(0.6));
+    glyphs::power_bar(
+        pen,
+        bar,
+        fraction,
+        fill,
+        hatch,
+        palette.weak_text.gamma_multiply(0.6),
+    );
 }
 
 /// The power bar sits beyond the glyph, away from the bus.
@@ -321,7 +318,13 @@ fn power_bar_rect(visible: &VisibleDevice, size: f32) -> Rect {
 }
 
 /// The halo under a selected or hovered element.
-fn highlight(pen: &mut Pen, input: &FrameInput, refs: &References, element: Element, color: Color32) {
+fn highlight(
+    pen: &mut Pen,
+    input: &FrameInput,
+    refs: &References,
+    element: Element,
+    color: Color32,
+) {
     let scene = input.scene;
     match element {
         Element::Bus(i) => {

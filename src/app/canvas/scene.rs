@@ -12,6 +12,8 @@ use super::geometry::Geometry;
 const MAX_SYMBOL_PX: f32 = 26.0;
 /// Below this symbol size buses are dots and branches plain lines: nothing else would be legible.
 const BARS_FROM_PX: f32 = 5.0;
+/// Flow markers need room between them or they become noise.
+const MARKERS_FROM_PX: f32 = 8.0;
 const TRANSFORMERS_FROM_PX: f32 = 8.0;
 const GLYPHS_FROM_PX: f32 = 10.0;
 const NAMES_FROM_PX: f32 = 14.0;
@@ -54,7 +56,7 @@ impl Lod {
         Lod {
             symbol_px: size_px.min(MAX_SYMBOL_PX),
             bus_bars: detail_px >= BARS_FROM_PX,
-            markers: detail_px >= BARS_FROM_PX,
+            markers: detail_px >= MARKERS_FROM_PX,
             transformers: detail_px >= TRANSFORMERS_FROM_PX,
             glyphs: detail_px >= GLYPHS_FROM_PX,
             names: detail_px >= NAMES_FROM_PX,

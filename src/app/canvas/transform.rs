@@ -4,8 +4,9 @@
 use egui::emath::TSTransform;
 use egui::{Pos2, Rect, Vec2};
 
-/// Empty space left around the network when fitting, in screen points.
-const FIT_MARGIN_PX: f32 = 40.0;
+/// Empty space left around the bus positions when fitting, in screen points: room for the
+/// devices and labels of the outermost buses.
+const FIT_MARGIN_PX: f32 = 64.0;
 /// Zooming out stops when the whole diagram is this small on screen.
 const SMALLEST_DIAGRAM_PX: f32 = 60.0;
 /// Zooming in stops when one symbol (a fraction of a typical bus spacing) is this big.
