@@ -2,14 +2,12 @@
 //! builder (with an ignored timing test for large cases).
 
 use std::path::Path;
-use std::time::Instant;
 
 use egui::{Rect, pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gridpilot::app::canvas::{Element, NetworkView, ViewResponse};
 use gridpilot::model::Network;
-use gridpilot::powerflow::PowerFlow;
 use gridpilot::sim::Environment;
 use gridpilot::sim::episode::{Episode, StepRecord};
 
@@ -50,8 +48,8 @@ fn harness<'a>() -> Harness<'a, ViewState> {
             },
             state,
         );
-    // The flows animate forever, so run a fixed number of frames rather than `run()`.
-    harness.run_steps(3);
+    // The flows animate forever, but at the display's pace: `run` still settles.
+    harness.run();
     harness
 }
 
@@ -59,13 +57,13 @@ fn harness<'a>() -> Harness<'a, ViewState> {
 fn clicking_a_bus_selects_it() {
     let mut harness = harness();
     harness.get_by_label("Bus bus3").click();
-    harness.run_steps(2);
+    harness.run();
     let click = harness.state().last_click.expect("a click");
     assert_eq!(click.clicked, Some(Element::Bus(3)));
     assert!(!click.clicked_empty);
 
     harness.get_by_label("Storage storage").click();
-    harness.run_steps(2);
+    harness.run();
     let storage = harness
         .state()
         .net
@@ -78,7 +76,7 @@ fn clicking_a_bus_selects_it() {
     );
 
     harness.get_by_label("Branch bus1-bus3").click();
-    harness.run_steps(2);
+    harness.run();
     assert_eq!(
         harness.state().last_click.and_then(|c| c.clicked),
         Some(Element::Branch(2))
@@ -92,7 +90,7 @@ fn clicking_empty_space_clears() {
     harness.hover_at(corner);
     harness.drag_at(corner);
     harness.drop_at(corner);
-    harness.run_steps(2);
+    harness.run();
     let click = harness.state().last_click.expect("a click");
     assert_eq!(click.clicked, None);
     assert!(click.clicked_empty);
@@ -120,6 +118,69 @@ fn every_bus_branch_and_device_is_named() {
         harness.get_by_label(label);
     }
     assert_eq!(net.devices.len(), 7);
+    harness.check_accessibility();
+}
+
+#[test]
+fn center_on_brings_the_element_to_the_middle() {
+    let mut harness = harness();
+    let view_centre = harness.get_by_label("Network view").rect().center();
+    harness.state_mut().view.center_on(Element::Bus(3));
+    harness.run();
+    let bus = harness.get_by_label("Bus bus3").rect().center();
+    assert!(
+        bus.distance(view_centre) < 1.0,
+        "{bus:?} vs {view_centre:?}"
+    );
+    harness.state_mut().view.fit();
+    harness.run();
+    let fitted = harness.get_by_label("Bus bus3").rect().center();
+    assert!(fitted.distance(view_centre) > 50.0);
+}
+
+#[test]
+fn colours_follow_limits_and_loading() {
+    use gridpilot::app::canvas::{loading_color, voltage_color};
+    let low = voltage_color(0.85, 0.9, 1.1);
+    let high = voltage_color(1.15, 0.9, 1.1);
+    assert!(low.b() > low.r() + 80 && low.b() > low.g() + 80, "{low:?}");
+    assert!(
+        high.r() > high.g() + 80 && high.r() > high.b() + 80,
+        "{high:?}"
+    );
+    let overloaded = loading_color(Some(1.3));
+    assert!(overloaded.r() > overloaded.g() + 80 && overloaded.r() > overloaded.b() + 80);
+}
+
+/// Nothing to draw, or a state that does not match the network (another network's replay):
+/// the view draws what it can and never panics.
+#[test]
+fn empty_or_mismatched_inputs_do_not_panic() {
+    let (net, record) = anm6();
+    let ctx = headless_context();
+    let viewport = Rect::from_min_size(pos2(0.0, 0.0), vec2(800.0, 600.0));
+    let empty_state = StepRecord {
+        bus_vm_pu: Vec::new(),
+        bus_va_deg: Vec::new(),
+        branch_flows: Vec::new(),
+        branch_s_mva: Vec::new(),
+        branch_in_service: Vec::new(),
+        device_p_mw: Vec::new(),
+        device_q_mvar: Vec::new(),
+        soc_mwh: Vec::new(),
+        ..record.clone()
+    };
+    let mut view = NetworkView::default();
+    assert!(
+        !view
+            .frame_shapes(&ctx, &net, &empty_state, viewport, 0.0)
+            .is_empty()
+    );
+    let empty = Network::new("empty", 100.0);
+    assert!(
+        view.frame_shapes(&ctx, &empty, &record, viewport, 0.1)
+            .is_empty()
+    );
 }
 
 #[test]
@@ -134,7 +195,7 @@ fn dragging_empty_space_pans() {
         harness.hover_at(start + delta * (step as f32 / 4.0));
     }
     harness.drop_at(start + delta);
-    harness.run_steps(2);
+    harness.run();
     let after = harness.get_by_label("Bus bus3").rect().center();
     assert!(
         ((after - before) - delta).length() < 1.5,
@@ -151,7 +212,7 @@ fn dragging_empty_space_pans() {
 fn hovering_shows_the_values() {
     let mut harness = harness();
     harness.get_by_label("Bus bus3").hover();
-    harness.run_steps(3);
+    harness.run();
     harness.get_by_label_contains("p.u. (");
 }
 
@@ -168,7 +229,7 @@ fn wheel_zooms_about_the_pointer() {
         source: egui::MouseWheelSource::Unknown,
         modifiers: egui::Modifiers::NONE,
     });
-    harness.run_steps(20);
+    harness.run();
     let zoomed = harness.get_by_label("Bus bus3").rect();
     // Zooming in moves the bus away from the fixed pointer.
     assert!(zoomed.center().distance(pointer) > bus.center().distance(pointer) + 5.0);
@@ -197,318 +258,4 @@ fn headless_context() -> egui::Context {
         .textures_delta
         .clear();
     ctx
-}
-
-/// A state of a MATPOWER case from one power flow (cases have no scenario).
-fn solved(net: &Network) -> StepRecord {
-    let mut pf = PowerFlow::new(net).expect("solvable");
-    let r = pf.solve(net, &Default::default()).expect("solve");
-    StepRecord {
-        step: 0,
-        time_index: 0,
-        requested_action: Vec::new(),
-        applied_action: Vec::new(),
-        reward: 0.0,
-        reward_terms: Default::default(),
-        terminated: false,
-        truncated: false,
-        converged: r.converged,
-        bus_vm_pu: r.buses.iter().map(|b| b.vm_pu).collect(),
-        bus_va_deg: r.buses.iter().map(|b| b.va_deg).collect(),
-        branch_flows: r
-            .branches
-            .iter()
-            .map(|b| [b.p_from_mw, b.q_from_mvar, b.p_to_mw, b.q_to_mvar])
-            .collect(),
-        branch_s_mva: r
-            .branches
-            .iter()
-            .map(|b| b.s_max_mva.copysign(b.p_from_mw))
-            .collect(),
-        branch_in_service: net.branches.iter().map(|b| b.in_service).collect(),
-        device_p_mw: r.devices.iter().map(|d| d.p_mw).collect(),
-        device_q_mvar: r.devices.iter().map(|d| d.q_mvar).collect(),
-        soc_mwh: Vec::new(),
-        violations: Vec::new(),
-        events: Vec::new(),
-        clipped: Vec::new(),
-    }
-}
-
-/// Median time to build and tessellate one frame fitted to 1920×1080, in milliseconds.
-fn frame_ms(net: &Network, record: &StepRecord) -> (f64, usize) {
-    let ctx = headless_context();
-    let mut view = NetworkView::default();
-    let viewport = Rect::from_min_size(pos2(0.0, 0.0), vec2(1920.0, 1080.0));
-    let mut times = Vec::new();
-    let mut vertices = 0;
-    for frame in 0..60 {
-        let start = Instant::now();
-        let shapes = view.frame_shapes(&ctx, net, record, viewport, f64::from(frame) / 60.0);
-        let built = start.elapsed().as_secs_f64() * 1e3;
-        let n = shapes.len();
-        let primitives = ctx.tessellate(shapes, 1.0);
-        times.push(start.elapsed().as_secs_f64() * 1e3);
-        if frame == 59 {
-            println!("  build {built:.3} ms, {n} shapes, total {:.3}", times[59]);
-        }
-        vertices = primitives
-            .iter()
-            .map(|p| match &p.primitive {
-                egui::epaint::Primitive::Mesh(m) => m.vertices.len(),
-                egui::epaint::Primitive::Callback(_) => 0,
-            })
-            .sum();
-    }
-    times.sort_by(f64::total_cmp);
-    (times[times.len() / 2], vertices)
-}
-
-/// Median time of a whole interactive frame (`NetworkView::ui` in a harness, accessibility tree
-/// included, plus tessellation) at 1920×1080, fitted and after each of `zoom_steps` zooms of
-/// about 3.3× about `pointer`.
-fn interactive_ms(
-    net: &Network,
-    record: &StepRecord,
-    pointer: egui::Pos2,
-    zoom_steps: usize,
-) -> Vec<f64> {
-    let state = ViewState {
-        view: NetworkView::default(),
-        net: net.clone(),
-        record: record.clone(),
-        last_click: None,
-    };
-    let mut harness = Harness::builder()
-        .with_size(vec2(1920.0, 1080.0))
-        .build_ui_state(
-            |ui, s: &mut ViewState| {
-                let _ = s.view.ui(ui, &s.net, &s.record, None);
-            },
-            state,
-        );
-    harness.run_steps(3);
-    let mut medians = Vec::new();
-    for level in 0..=zoom_steps {
-        if level > 0 {
-            harness.hover_at(pointer);
-            for _ in 0..2 {
-                harness.event(egui::Event::MouseWheel {
-                    unit: egui::MouseWheelUnit::Point,
-                    delta: vec2(0.0, 120.0),
-                    phase: egui::TouchPhase::Move,
-                    source: egui::MouseWheelSource::Unknown,
-                    modifiers: egui::Modifiers::NONE,
-                });
-                harness.run_steps(10);
-            }
-            harness.run_steps(30);
-        }
-        let mut times: Vec<f64> = (0..20)
-            .map(|_| {
-                let start = Instant::now();
-                harness.step();
-                let shapes = harness.output().shapes.clone();
-                let _ = harness.ctx.tessellate(shapes, 1.0);
-                start.elapsed().as_secs_f64() * 1e3
-            })
-            .collect();
-        times.sort_by(f64::total_cmp);
-        medians.push(times[times.len() / 2]);
-    }
-    medians
-}
-
-/// `cargo test --release --test canvas -- --ignored --nocapture frame_timings`
-#[test]
-#[ignore = "timing; run in release"]
-fn frame_timings() {
-    let (net, record) = anm6();
-    let (ms, vertices) = frame_ms(&net, &record);
-    println!("anm6_easy: {ms:.3} ms per frame ({vertices} vertices)");
-    for case in ["case118", "case9241pegase"] {
-        let path = format!("../shared/cases/{case}.m");
-        let Ok(net) = gridpilot::io::load_network(Path::new(&path)) else {
-            println!("{case}: not found at {path}, skipped");
-            continue;
-        };
-        let record = solved(&net);
-        let (ms, vertices) = frame_ms(&net, &record);
-        println!(
-            "{case}: {ms:.3} ms per frame ({vertices} vertices, converged {})",
-            record.converged
-        );
-        let pointer = if case == "case118" {
-            pos2(960.0, 400.0)
-        } else {
-            pos2(900.0, 300.0)
-        };
-        let zoomed = interactive_ms(&net, &record, pointer, 4);
-        println!("{case}: interactive frames, fitted then zooming in: {zoomed:.2?} ms");
-    }
-}
-
-// ---- TEMPORARY: software rasterizer to look at frames (remove before handing over) ----
-fn rasterize(
-    ctx: &egui::Context,
-    shapes: Vec<egui::epaint::ClippedShape>,
-    w: usize,
-    h: usize,
-    name: &str,
-) {
-    let atlas = ctx.fonts(|f| f.image());
-    let prims = ctx.tessellate(shapes, 1.0);
-    let bg = ctx.global_style().visuals.panel_fill;
-    let mut img = vec![[bg.r() as f32, bg.g() as f32, bg.b() as f32]; w * h];
-    for p in &prims {
-        let egui::epaint::Primitive::Mesh(m) = &p.primitive else {
-            continue;
-        };
-        let clip = p.clip_rect;
-        for t in m.indices.chunks(3) {
-            let v = [
-                m.vertices[t[0] as usize],
-                m.vertices[t[1] as usize],
-                m.vertices[t[2] as usize],
-            ];
-            let (a, b, c) = (v[0].pos, v[1].pos, v[2].pos);
-            let area = (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
-            if area.abs() < 1e-12 {
-                continue;
-            }
-            let minx = a.x.min(b.x).min(c.x).max(clip.min.x).max(0.0).floor() as i64;
-            let maxx =
-                a.x.max(b.x)
-                    .max(c.x)
-                    .min(clip.max.x)
-                    .min(w as f32 - 1.0)
-                    .ceil() as i64;
-            let miny = a.y.min(b.y).min(c.y).max(clip.min.y).max(0.0).floor() as i64;
-            let maxy =
-                a.y.max(b.y)
-                    .max(c.y)
-                    .min(clip.max.y)
-                    .min(h as f32 - 1.0)
-                    .ceil() as i64;
-            for y in miny..=maxy {
-                for x in minx..=maxx {
-                    if x < 0 || y < 0 || x as usize >= w || y as usize >= h {
-                        continue;
-                    }
-                    let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
-                    let w0 = ((b.x - px) * (c.y - py) - (b.y - py) * (c.x - px)) / area;
-                    let w1 = ((c.x - px) * (a.y - py) - (c.y - py) * (a.x - px)) / area;
-                    let w2 = 1.0 - w0 - w1;
-                    if w0 < 0.0 || w1 < 0.0 || w2 < 0.0 {
-                        continue;
-                    }
-                    let col = |i: usize| -> f32 {
-                        w0 * v[0].color[i] as f32
-                            + w1 * v[1].color[i] as f32
-                            + w2 * v[2].color[i] as f32
-                    };
-                    let u = w0 * v[0].uv.x + w1 * v[1].uv.x + w2 * v[2].uv.x;
-                    let vv = w0 * v[0].uv.y + w1 * v[1].uv.y + w2 * v[2].uv.y;
-                    let tx = ((u * atlas.size[0] as f32) as usize).min(atlas.size[0] - 1);
-                    let ty = ((vv * atlas.size[1] as f32) as usize).min(atlas.size[1] - 1);
-                    let tex = atlas.pixels[ty * atlas.size[0] + tx];
-                    let ta = tex.a() as f32 / 255.0;
-                    let src = [col(0) * ta, col(1) * ta, col(2) * ta, col(3) * ta];
-                    let d = &mut img[y as usize * w + x as usize];
-                    let k = 1.0 - src[3] / 255.0;
-                    for i in 0..3 {
-                        d[i] = src[i] + d[i] * k;
-                    }
-                }
-            }
-        }
-    }
-    let mut out = format!("P6\n{w} {h}\n255\n").into_bytes();
-    for p in img {
-        for c in p {
-            out.push(c.clamp(0.0, 255.0) as u8);
-        }
-    }
-    let ppm = format!("/tmp/shot_{name}.ppm");
-    std::fs::write(&ppm, out).unwrap();
-    std::process::Command::new("convert")
-        .arg(&ppm)
-        .arg(format!("/tmp/shot_{name}.png"))
-        .status()
-        .unwrap();
-}
-
-#[test]
-#[ignore]
-fn zz_shots() {
-    let (net, record) = anm6();
-    let ctx = headless_context();
-    let mut view = NetworkView::default();
-    let vp = Rect::from_min_size(pos2(0.0, 0.0), vec2(1200.0, 800.0));
-    let _ = view.frame_shapes(&ctx, &net, &record, vp, 0.0);
-    ctx.run_ui(Default::default(), |_| {})
-        .textures_delta
-        .clear();
-    let shapes = view.frame_shapes(&ctx, &net, &record, vp, 0.3);
-    rasterize(&ctx, shapes, 1200, 800, "anm6");
-    for case in ["case118", "case9241pegase"] {
-        let net =
-            gridpilot::io::load_network(Path::new(&format!("../shared/cases/{case}.m"))).unwrap();
-        let record = solved(&net);
-        let mut view = NetworkView::default();
-        let _ = view.frame_shapes(&ctx, &net, &record, vp, 0.0);
-        ctx.run_ui(Default::default(), |_| {})
-            .textures_delta
-            .clear();
-        let shapes = view.frame_shapes(&ctx, &net, &record, vp, 0.3);
-        rasterize(&ctx, shapes, 1200, 800, case);
-        // zoomed via a harness
-        let state = ViewState {
-            view: NetworkView::default(),
-            net: net.clone(),
-            record: record.clone(),
-            last_click: None,
-        };
-        let mut harness = Harness::builder()
-            .with_size(vec2(1200.0, 800.0))
-            .with_accessibility_check(false)
-            .build_ui_state(
-                |ui, s: &mut ViewState| {
-                    let _ = s.view.ui(ui, &s.net, &s.record, Some(Element::Bus(5)));
-                },
-                state,
-            );
-        harness.run_steps(2);
-        for (i, notches) in [(1, 2), (2, 2), (3, 2)] {
-            let centre = if case == "case118" {
-                pos2(600.0, 300.0)
-            } else {
-                pos2(560.0, 200.0)
-            };
-            harness.hover_at(centre);
-            for _ in 0..notches {
-                harness.event(egui::Event::MouseWheel {
-                    unit: egui::MouseWheelUnit::Point,
-                    delta: vec2(0.0, 120.0),
-                    phase: egui::TouchPhase::Move,
-                    source: egui::MouseWheelSource::Unknown,
-                    modifiers: egui::Modifiers::NONE,
-                });
-                harness.run_steps(10);
-            }
-            harness.run_steps(30);
-            let t = Instant::now();
-            harness.step();
-            let step_ms = t.elapsed().as_secs_f64() * 1e3;
-            let shapes = harness.output().shapes.clone();
-            let t = Instant::now();
-            let n = harness.ctx.tessellate(shapes.clone(), 1.0).len();
-            println!(
-                "{case} zoom {i}: step {step_ms:.2} ms, tessellate {:.2} ms ({n} prims, {} shapes)",
-                t.elapsed().as_secs_f64() * 1e3,
-                shapes.len()
-            );
-            rasterize(&harness.ctx, shapes, 1200, 800, &format!("{case}_zoom{i}"));
-        }
-    }
 }

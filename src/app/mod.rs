@@ -7,6 +7,7 @@
 pub mod canvas;
 mod capture;
 mod dialogs;
+mod frame_bench;
 mod inspector;
 mod plots;
 mod run_panel;
@@ -14,6 +15,7 @@ mod safety_panel;
 mod session;
 
 pub use dialogs::{FileDialog, NativeDialogs, ScriptedDialogs};
+pub use frame_bench::frame_times_ms;
 pub use session::{AgentChoice, Mode, Session};
 
 use std::path::{Path, PathBuf};
@@ -369,7 +371,20 @@ impl GridPilotApp {
         if right && !wants_keyboard {
             self.session.step();
         }
-        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::S)) {
+        if ctx.input(|i| i.key_pressed(egui::Key::F11)) {
+            let full = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
+            ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));
+        }
+        if ctx.input(|i| i.key_pressed(egui::Key::ArrowLeft)) && !wants_keyboard {
+            self.session.seek(self.session.cursor.saturating_sub(1));
+        }
+        if ctx.input_mut(|i| {
+            i.consume_key(
+                egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+                egui::Key::S,
+            )
+        }) || ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::S))
+        {
             self.save_episode();
         }
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::O))

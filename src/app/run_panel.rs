@@ -85,6 +85,9 @@ fn controls_ui(ui: &mut egui::Ui, session: &mut Session) {
         if ui.button(play).clicked() {
             session.playing = !session.playing && !session.finished();
         }
+        if ui.button("Back").clicked() {
+            session.seek(session.cursor.saturating_sub(1));
+        }
         if ui.button("Step").clicked() {
             session.step();
         }

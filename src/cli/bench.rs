@@ -13,6 +13,20 @@ pub enum BenchCommand {
     Pf(BenchPfArgs),
     /// Environment steps per second under a random agent.
     Env(BenchEnvArgs),
+    /// CPU time to build and tessellate one animated frame of the network view (1920×1080).
+    View(BenchViewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchViewArgs {
+    /// A network (.ron, .m) or an episode file.
+    file: PathBuf,
+    /// How many frames to time.
+    #[arg(long, default_value_t = 100)]
+    frames: usize,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -46,6 +60,7 @@ pub fn run(cmd: &BenchCommand) -> Result<ExitCode, String> {
     match cmd {
         BenchCommand::Pf(args) => bench_pf(args),
         BenchCommand::Env(args) => bench_env(args),
+        BenchCommand::View(args) => bench_view(args),
     }
 }
 
@@ -147,6 +162,32 @@ fn bench_env(args: &BenchEnvArgs) -> Result<ExitCode, String> {
             "{}: {} steps of a random agent in {seconds:.3} s: {steps_per_s:.0} steps/s ({episodes} episodes, {failed} ended by a failed power flow)",
             args.network.display(),
             args.steps
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_view(args: &BenchViewArgs) -> Result<ExitCode, String> {
+    if args.frames == 0 {
+        return Err("--frames must be at least 1".into());
+    }
+    let mut times = gridpilot::app::frame_times_ms(&args.file, args.frames)?;
+    times.sort_by(f64::total_cmp);
+    let median_ms = times[times.len() / 2];
+    if args.json {
+        let report = json!({
+            "file": args.file.display().to_string(),
+            "frames": args.frames,
+            "median_ms": median_ms,
+            "max_ms": times[times.len() - 1],
+        });
+        println!("{report}");
+    } else {
+        println!(
+            "{}: median {median_ms:.3} ms per frame (max {:.3} ms) over {} frames, 1920×1080",
+            args.file.display(),
+            times[times.len() - 1],
+            args.frames
         );
     }
     Ok(ExitCode::SUCCESS)

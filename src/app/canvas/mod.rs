@@ -43,6 +43,9 @@ pub use style::{loading_color, voltage_color};
 /// of leaping.
 const MAX_DT_S: f32 = 0.1;
 
+/// How soon the next frame is asked for while something moves.
+const ANIMATION_FRAME: std::time::Duration = std::time::Duration::from_micros(16_667);
+
 /// Something the user can point at in the view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Element {
@@ -112,27 +115,7 @@ impl NetworkView {
         let (dt_s, time_s) = ui.input(|i| (i.stable_dt.min(MAX_DT_S), i.time));
         let moving = self.flow.advance(net, state, &scene, dt_s);
 
-        let item_click = if scene.lod.widgets {
-            item_widgets(ui, &scene, net, response.id)
-        } else {
-            None
-        };
-        let pointer = ui
-            .input(|i| i.pointer.hover_pos())
-            .filter(|_| ui.rect_contains_pointer(viewport) && !response.dragged());
-        let hovered = pointer.and_then(|p| hit::hit(&scene, p));
-        let mut view_response = ViewResponse {
-            hovered,
-            ..ViewResponse::default()
-        };
-        if let Some((at, fallback)) = item_click.or_else(|| {
-            response
-                .clicked()
-                .then(|| (response.interact_pointer_pos(), None))
-        }) {
-            view_response.clicked = at.and_then(|p| hit::hit(&scene, p)).or(fallback);
-            view_response.clicked_empty = view_response.clicked.is_none();
-        }
+        let view_response = pointer_ui(ui, &response, &scene, net, selected);
 
         let input = paint::FrameInput {
             net,
@@ -141,20 +124,22 @@ impl NetworkView {
             scene: &scene,
             flow: &self.flow,
             selected,
-            hovered,
+            hovered: view_response.hovered,
             time_s,
         };
         let shapes = paint::paint_frame(ui.ctx(), Palette::from_style(ui.style()), &input);
         ui.painter_at(viewport).extend(shapes);
 
-        if let Some(element) = hovered {
+        if let Some(element) = view_response.hovered {
             ui.ctx().set_cursor_icon(CursorIcon::PointingHand);
             tooltip_ui(ui, response.id, net, state, geometry, element);
         } else if response.dragged() {
             ui.ctx().set_cursor_icon(CursorIcon::Grabbing);
         }
         if moving || any_violation_visible(net, state, &scene) {
-            ui.ctx().request_repaint();
+            // A frame at the display's pace, not "immediately": test harnesses (and egui's
+            // own idle detection) then see a view that animates but has settled.
+            ui.ctx().request_repaint_after(ANIMATION_FRAME);
         }
         view_response
     }
@@ -163,10 +148,10 @@ impl NetworkView {
     /// shapes the view would paint, ready for [`egui::Context::tessellate`]. For benchmarks
     /// (`gridpilot bench view`) and pictures made without a window.
     ///
-    /// `ctx` provides fonts and style, so it must have run at least one pass (for example
-    /// `ctx.run_ui(Default::default(), |_| {}).textures_delta.clear()` without a renderer). `time_s` is the frame's time: markers advance
-    /// by the time since the previous call, as they do between frames in the window. Nothing is
-    /// selected or hovered.
+    /// `ctx` provides fonts and style, so it must have run at least one pass; without a renderer,
+    /// `ctx.run_ui(Default::default(), |_| {}).textures_delta.clear()` does. `time_s` is the
+    /// frame's time: markers advance by the time since the previous call, as they do between
+    /// frames in the window. Nothing is selected or hovered.
     pub fn frame_shapes(
         &mut self,
         ctx: &egui::Context,
@@ -296,14 +281,47 @@ impl NetworkView {
     }
 }
 
-/// One click target per visible item, with its accessible name, so that screen readers and
-/// tests can find, click and drag buses, branches and devices. Returns a click on one of them:
-/// where the pointer was, and the item itself for a click with no pointer (accessibility).
+/// What the pointer does this frame: hovering and clicking, decided by hit testing the scene,
+/// so the same rules hold with and without per-item widgets.
+fn pointer_ui(
+    ui: &Ui,
+    response: &egui::Response,
+    scene: &Scene,
+    net: &Network,
+    selected: Option<Element>,
+) -> ViewResponse {
+    let item_click = if scene.lod.widgets {
+        item_widgets(ui, scene, net, response.id, selected)
+    } else {
+        None
+    };
+    let hovered = ui
+        .input(|i| i.pointer.hover_pos())
+        .filter(|_| ui.rect_contains_pointer(response.rect) && !response.dragged())
+        .and_then(|p| hit::hit(scene, p));
+    let background_click = response
+        .clicked()
+        .then(|| (response.interact_pointer_pos(), None));
+    let clicked = item_click
+        .or(background_click)
+        .map(|(at, item)| at.and_then(|p| hit::hit(scene, p)).or(item));
+    ViewResponse {
+        clicked: clicked.flatten(),
+        clicked_empty: clicked.is_some_and(|c| c.is_none()),
+        hovered,
+    }
+}
+
+/// One click target per visible item, with its accessible name (and whether it is selected),
+/// so that screen readers and tests can find, click and drag buses, branches and devices.
+/// Returns a click on one of them: where the pointer was, and the item itself for a click with
+/// no pointer (accessibility).
 fn item_widgets(
     ui: &Ui,
     scene: &Scene,
     net: &Network,
     view_id: Id,
+    selected: Option<Element>,
 ) -> Option<(Option<egui::Pos2>, Option<Element>)> {
     // Branches first, buses and devices later: later widgets are on top for the pointer.
     let branches = scene.branches.iter().filter_map(|b| {
@@ -327,11 +345,8 @@ fn item_widgets(
     for (rect, element) in branches.chain(buses).chain(devices) {
         let response = ui.interact(rect, view_id.with(element), Sense::click());
         response.widget_info(|| {
-            egui::WidgetInfo::labeled(
-                egui::Role::Button,
-                true,
-                info::accessible_name(net, element),
-            )
+            let name = info::accessible_name(net, element);
+            egui::WidgetInfo::selected(egui::Role::Button, true, selected == Some(element), name)
         });
         if response.clicked() {
             clicked = Some((response.interact_pointer_pos(), Some(element)));
@@ -377,9 +392,8 @@ fn tooltip_ui(
 
 /// Violation rings pulse, so they need frames even when no flow moves.
 fn any_violation_visible(net: &Network, state: &StepRecord, scene: &Scene) -> bool {
-    scene.buses.iter().any(|b| {
-        let bus = &net.buses[b.index];
-        let vm_pu = state.bus_vm_pu.get(b.index).copied().unwrap_or(0.0);
-        style::voltage_violated(vm_pu, bus.vmin_pu, bus.vmax_pu)
-    })
+    scene
+        .buses
+        .iter()
+        .any(|b| paint::bus_violated(net, state, b.index))
 }

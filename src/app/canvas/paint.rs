@@ -1,10 +1,12 @@
 //! Painting one frame of a laid-out scene into shapes. This is the only drawing code: the
 //! interactive view hands the shapes to its painter, the headless frame builder returns them.
 //!
-//! Layers, bottom to top, each one mesh: highlights, branches, transformer symbols, flow
-//! markers, buses, violation rings, devices; then the labels, the only separate shapes.
+//! Layers, bottom to top, all in one mesh: highlights, branches, flow markers, transformer
+//! symbols, buses, violation rings, devices; then the labels, the only separate shapes.
 
-use egui::{Align2, Color32, Pos2, Rect, Shape, vec2};
+use std::sync::Arc;
+
+use egui::{Align2, Color32, Galley, Pos2, Rect, Shape, vec2};
 
 use super::Element;
 use super::flow::{self, FlowAnimation, MarkerStyle};
@@ -12,7 +14,7 @@ use super::geometry::Geometry;
 use super::glyphs::{self, GlyphStyle};
 use super::info;
 use super::mesh::{self, Pen};
-use super::scene::{Scene, VisibleBranch, VisibleBus, VisibleDevice};
+use super::scene::{Lod, Scene, VisibleBranch, VisibleBus, VisibleDevice};
 use super::style::{self, Palette};
 use crate::model::{Device, Network};
 use crate::sim::episode::StepRecord;
@@ -38,7 +40,7 @@ struct Canvas<'a> {
 }
 
 impl Canvas<'_> {
-    /// Adds `text` anchored at `pos`, on a faint plate when `plate` (for text over lines).
+    /// Adds `text` anchored at `pos` (see [`Canvas::place`]) and returns where it went.
     fn text(
         &mut self,
         pos: Pos2,
@@ -48,15 +50,24 @@ impl Canvas<'_> {
         color: Color32,
         plate: bool,
     ) -> Rect {
-        let galley = self.ctx.fonts_mut(|f| f.layout_no_wrap(text, font, color));
+        let galley = self.layout(text, font, color);
         let rect = anchor.anchor_size(pos, galley.size());
+        self.place(galley, rect, color, plate);
+        rect
+    }
+
+    fn layout(&self, text: String, font: egui::FontId, color: Color32) -> Arc<Galley> {
+        self.ctx.fonts_mut(|f| f.layout_no_wrap(text, font, color))
+    }
+
+    /// Adds laid-out text in `rect`, on a faint plate when `plate` (for text over lines).
+    fn place(&mut self, galley: Arc<Galley>, rect: Rect, color: Color32, plate: bool) {
         if plate {
             let fill = self.palette.background.gamma_multiply(0.8);
             self.shapes
                 .push(Shape::rect_filled(rect.expand(1.0), 2.0, fill));
         }
         self.shapes.push(Shape::galley(rect.min, galley, color));
-        rect
     }
 }
 
@@ -110,11 +121,12 @@ pub fn paint_frame(ctx: &egui::Context, palette: Palette, input: &FrameInput) ->
         highlight(&mut pen, input, &refs, selected, palette.selection);
     }
     branches(&mut pen, input, &refs);
-    if scene.lod.transformers {
-        transformer_symbols(&mut pen, input, &refs, &palette);
-    }
     if scene.lod.markers {
         markers(&mut pen, input, &palette);
+    }
+    // Over the markers: they pass under the symbol.
+    if scene.lod.transformers {
+        transformer_symbols(&mut pen, input, &refs, &palette);
     }
     buses(&mut pen, input);
     violation_rings(&mut pen, input);
@@ -162,7 +174,7 @@ fn branches(pen: &mut Pen, input: &FrameInput, refs: &References) {
 /// Two overlapping circles at the middle of each transformer.
 fn transformer_symbols(pen: &mut Pen, input: &FrameInput, refs: &References, palette: &Palette) {
     let scene = input.scene;
-    let radius = (scene.lod.symbol_px * 0.28).clamp(3.0, 8.0);
+    let radius = transformer_radius_px(&scene.lod);
     for branch in &scene.branches {
         if !input.net.branches[branch.index].is_transformer() {
             continue;
@@ -184,11 +196,15 @@ fn transformer_symbols(pen: &mut Pen, input: &FrameInput, refs: &References, pal
     }
 }
 
+fn transformer_radius_px(lod: &Lod) -> f32 {
+    (lod.symbol_px * 0.28).clamp(3.0, 8.0)
+}
+
 /// Arrowheads moving along every in-service branch on screen. Their spacing widens when the
 /// screen holds more branch length than `MAX_MARKERS` arrowheads can mark, which bounds both
 /// the clutter and the work.
 fn markers(pen: &mut Pen, input: &FrameInput, palette: &Palette) {
-    const MAX_MARKERS: f32 = 4_000.0;
+    const MAX_MARKERS: f32 = 2_500.0;
     let scene = input.scene;
     let lod = &scene.lod;
     // The stretch of each in-service branch that is on screen, as distances from its from end.
@@ -234,14 +250,19 @@ fn buses(pen: &mut Pen, input: &FrameInput) {
     }
 }
 
+/// Whether bus `i`'s voltage is outside its limits in `state`.
+pub fn bus_violated(net: &Network, state: &StepRecord, i: usize) -> bool {
+    let bus = &net.buses[i];
+    let vm_pu = state.bus_vm_pu.get(i).copied().unwrap_or(0.0);
+    style::voltage_violated(vm_pu, bus.vmin_pu, bus.vmax_pu)
+}
+
 /// An expanding, fading ring around every bus whose voltage is outside its limits.
 fn violation_rings(pen: &mut Pen, input: &FrameInput) {
     const PULSES_PER_S: f64 = 1.2;
     let pulse = (input.time_s * PULSES_PER_S).rem_euclid(1.0) as f32;
     for bus in &input.scene.buses {
-        let model = &input.net.buses[bus.index];
-        let vm_pu = input.state.bus_vm_pu.get(bus.index).copied().unwrap_or(0.0);
-        if !style::voltage_violated(vm_pu, model.vmin_pu, model.vmax_pu) {
+        if !bus_violated(input.net, input.state, bus.index) {
             continue;
         }
         let radius = 0.5 * bus.bar.width().max(bus.bar.height()) + 3.0 + 10.0 * pulse;
@@ -375,7 +396,7 @@ fn bus_label(canvas: &mut Canvas, input: &FrameInput, bus: &VisibleBus) {
     let pos = bus.bar.center() + vec2(0.0, side * (0.5 * bus.bar.height() + 2.0));
     let name = input.net.buses[bus.index].name.clone();
     let (font, color) = (canvas.palette.name_font.clone(), canvas.palette.text);
-    let rect = canvas.text(pos, anchor, name, font, color, false);
+    let rect = canvas.text(pos, anchor, name, font, color, true);
     if input.scene.lod.values {
         let vm_pu = input
             .state
@@ -389,7 +410,7 @@ fn bus_label(canvas: &mut Canvas, input: &FrameInput, bus: &VisibleBus) {
             rect.center_bottom()
         };
         let (font, color) = (canvas.palette.value_font.clone(), canvas.palette.weak_text);
-        canvas.text(next, anchor, format!("{vm_pu:.3} pu"), font, color, false);
+        canvas.text(next, anchor, format!("{vm_pu:.3} pu"), font, color, true);
     }
 }
 
@@ -412,13 +433,22 @@ fn branch_label(
         Some(loading) => format!("{:.0} %", 100.0 * loading),
         None => format!("{:.1} MW", flow::p_from_mw(input.state, k).abs()),
     };
-    let (_, width) = branch_look(input, refs, k);
+    let (font, color) = (canvas.palette.value_font.clone(), canvas.palette.weak_text);
+    let galley = canvas.layout(text, font, color);
     let normal = (b - a).normalized().rot90();
     // Keep the label on the upper side of the line, whichever way it was drawn.
     let normal = if normal.y > 0.0 { -normal } else { normal };
-    let pos = a.lerp(b, 0.5) + normal * (0.5 * width + 9.0);
-    let (font, color) = (canvas.palette.value_font.clone(), canvas.palette.weak_text);
-    canvas.text(pos, Align2::CENTER_CENTER, text, font, color, true);
+    // Clear the line (or transformer symbol), then the label's own half extent across it.
+    let (_, width) = branch_look(input, refs, k);
+    let symbol = if input.net.branches[k].is_transformer() {
+        transformer_radius_px(&input.scene.lod)
+    } else {
+        0.0
+    };
+    let half = 0.5 * galley.size();
+    let gap = (0.5 * width).max(symbol) + 4.0 + normal.x.abs() * half.x + normal.y.abs() * half.y;
+    let rect = Rect::from_center_size(a.lerp(b, 0.5) + normal * gap, galley.size());
+    canvas.place(galley, rect, color, true);
 }
 
 /// Active power under the power bar.
