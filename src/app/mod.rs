@@ -110,9 +110,10 @@ pub fn run(launch: Launch) -> Result<(), String> {
                 Some("log") => Tab::Log,
                 _ => Tab::Plots,
             };
-            if let Some(name) = &launch.select {
-                app.select_by_name(name);
-            }
+            app.selected = launch
+                .select
+                .as_deref()
+                .and_then(|name| app.find_element(name));
             Ok(Box::new(app))
         }),
     )
@@ -331,11 +332,10 @@ impl GridPilotApp {
         }
     }
 
-    /// Selects the bus, branch or device with this name and centres the view on it.
-    fn select_by_name(&mut self, name: &str) {
+    /// The bus, branch or device with this name.
+    fn find_element(&self, name: &str) -> Option<Element> {
         let net = self.session.network();
-        let found = net
-            .buses
+        net.buses
             .iter()
             .position(|b| b.name == name)
             .map(Element::Bus)
@@ -350,8 +350,12 @@ impl GridPilotApp {
                     .iter()
                     .position(|d| d.name() == name)
                     .map(Element::Device)
-            });
-        if let Some(element) = found {
+            })
+    }
+
+    /// Selects the bus, branch or device with this name and centres the view on it.
+    fn select_by_name(&mut self, name: &str) {
+        if let Some(element) = self.find_element(name) {
             self.selected = Some(element);
             self.view.center_on(element);
         }
