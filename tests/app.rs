@@ -116,6 +116,8 @@ fn a_human_setpoint_drives_the_next_state() {
         .unwrap();
     harness.state_mut().selected = Some(Element::Device(storage));
     harness.run_steps(2);
+    // Half full: the battery's own ±50 MW limits it, not its energy.
+    harness.get_by_label("Feasible now: P from -50.00 to 50.00 MW");
     let slider = harness.get_by_role_and_label(egui::accesskit::Role::Slider, "p_mw (MW)");
     slider.focus();
     harness.run_steps(1);

@@ -91,3 +91,29 @@ fn discharging_beyond_the_stored_energy_is_reported_as_clipped() {
         "{clipped:?}"
     );
 }
+
+#[test]
+fn the_feasible_range_narrows_with_the_stored_energy() {
+    let mut env = environment("anm6_easy.ron");
+    let options = ResetOptions {
+        start_time_index: Some(0),
+        initial_soc_mwh: vec![("storage".into(), 1.0)],
+    };
+    env.reset(0, &options).unwrap();
+    let storage = env
+        .network()
+        .devices
+        .iter()
+        .position(|d| d.name() == "storage")
+        .unwrap();
+    // 1 MWh over 15 minutes at η = 0.9: at most 3.6 MW out; charging is limited by capability.
+    let (lo, hi) = env.feasible_p_range_mw(storage).unwrap();
+    assert!(
+        (lo + 50.0).abs() < 1e-9 && (hi - 3.6).abs() < 1e-9,
+        "{lo} {hi}"
+    );
+    assert!(
+        env.feasible_p_range_mw(0).is_none(),
+        "the external grid has no such range"
+    );
+}

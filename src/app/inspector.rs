@@ -20,6 +20,11 @@ pub fn inspector_ui(ui: &mut egui::Ui, session: &mut Session, selected: Option<E
     if session.agent_choice == AgentChoice::Human && session.mode == Mode::Live {
         ui.separator();
         controls_ui(ui, session, &name);
+        if let Element::Device(k) = element
+            && let Some((lo, hi)) = session.feasible_p_range_mw(k)
+        {
+            ui.label(format!("Feasible now: P from {lo:.2} to {hi:.2} MW"));
+        }
     }
 }
 

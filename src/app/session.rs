@@ -282,6 +282,11 @@ impl Session {
         }
     }
 
+    /// The active-power range a device can reach now (renewables and storage), in MW.
+    pub fn feasible_p_range_mw(&self, device: usize) -> Option<(f64, f64)> {
+        self.env.feasible_p_range_mw(device)
+    }
+
     /// A human setpoint by component name.
     pub fn human(&self, component: &str) -> Option<f64> {
         position(self.env.action_space(), component).map(|i| self.human_action[i])

@@ -7,6 +7,7 @@ use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
 use super::actions::{Actions, Clipping};
+use super::capability::FeasibleRegion;
 use super::observation::{self, State};
 use super::protection::ProtectionState;
 use super::reward::{self, RewardTerms};
@@ -383,18 +384,24 @@ impl Environment {
     }
 
     fn apply(&mut self, action: &[f64], violations: &mut Vec<Violation>) {
-        let dt = self.scenario.time_step_h;
-        let available = &self.available_mw;
-        let p_range = |k: usize, dev: &Device| match dev {
-            Device::Renewable(_) => (0.0, available[k]),
-            Device::Storage(s) => (
-                (s.soc_mwh - s.soc_max_mwh) / (dt * s.efficiency),
-                s.efficiency * (s.soc_mwh - s.soc_min_mwh) / dt,
-            ),
-            _ => (f64::NEG_INFINITY, f64::INFINITY),
-        };
+        let (dt, available) = (self.scenario.time_step_h, &self.available_mw);
+        let p_range = |k: usize, dev: &Device| active_power_limits(dev, available[k], dt);
         self.actions
             .apply(action, &mut self.net, p_range, violations);
+    }
+
+    /// The active-power range a renewable or storage unit can reach now: its capability cut
+    /// by the power available from the weather or by the energy stored (MW).
+    pub fn feasible_p_range_mw(&self, device: usize) -> Option<(f64, f64)> {
+        let dev = self.net.devices.get(device)?;
+        let cap = match dev {
+            Device::Renewable(r) => &r.capability,
+            Device::Storage(s) => &s.capability,
+            _ => return None,
+        };
+        let (lo, hi) =
+            active_power_limits(dev, self.available_mw[device], self.scenario.time_step_h);
+        Some(FeasibleRegion::new(cap, lo, hi).p_range_mw())
     }
 
     fn solve(&mut self) {
@@ -430,6 +437,19 @@ impl Environment {
                 s.soc_mwh = (s.soc_mwh + delta).clamp(s.soc_min_mwh, s.soc_max_mwh);
             }
         }
+    }
+}
+
+/// What limits a device's active power beyond its capability over one step: the power the
+/// weather makes available to a renewable, the energy a storage unit can take or give.
+fn active_power_limits(dev: &Device, available_mw: f64, time_step_h: f64) -> (f64, f64) {
+    match dev {
+        Device::Renewable(_) => (0.0, available_mw),
+        Device::Storage(s) => (
+            (s.soc_mwh - s.soc_max_mwh) / (time_step_h * s.efficiency),
+            s.efficiency * (s.soc_mwh - s.soc_min_mwh) / time_step_h,
+        ),
+        _ => (f64::NEG_INFINITY, f64::INFINITY),
     }
 }
 
