@@ -23,6 +23,8 @@ pub use scenario::{
 };
 pub use validate::{Problem, ValidationReport};
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 /// A complete network: what a network file holds.
@@ -54,6 +56,15 @@ impl Network {
             devices: Vec::new(),
             scenario: None,
         }
+    }
+
+    /// The position of every bus in `buses`, by name.
+    pub fn bus_indices(&self) -> HashMap<&str, usize> {
+        self.buses
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.name.as_str(), i))
+            .collect()
     }
 
     /// The bus with this name, if any.

@@ -354,12 +354,7 @@ fn check_connectivity(c: &mut Checker, net: &Network) {
         c.problems.push(Problem::NoSlack);
         return;
     }
-    let index: HashMap<&str, usize> = net
-        .buses
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (b.name.as_str(), i))
-        .collect();
+    let index: HashMap<&str, usize> = net.bus_indices();
     let mut components = BusComponents::new(net.buses.len());
     for br in net.branches.iter().filter(|b| b.in_service) {
         let ends = (

@@ -40,12 +40,7 @@ impl Index {
         if !report.is_ok() {
             return Err(PowerFlowError::Invalid(report));
         }
-        let bus: HashMap<&str, usize> = net
-            .buses
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (b.name.as_str(), i))
-            .collect();
+        let bus: HashMap<&str, usize> = net.bus_indices();
         // Validation has checked that every referenced bus exists.
         let find = |name: &str| bus.get(name).copied().unwrap_or_default();
         Ok(Index {

@@ -476,12 +476,7 @@ fn failed_result(net: &Network, reason: String) -> PowerFlowResult {
 
 /// The bus index of every device (validation has checked the names exist).
 fn device_buses(net: &Network) -> Vec<usize> {
-    let index: std::collections::HashMap<&str, usize> = net
-        .buses
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (b.name.as_str(), i))
-        .collect();
+    let index: std::collections::HashMap<&str, usize> = net.bus_indices();
     net.devices
         .iter()
         .map(|d| index.get(d.bus()).copied().unwrap_or_default())

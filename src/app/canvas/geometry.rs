@@ -113,12 +113,7 @@ pub struct Geometry {
 
 impl Geometry {
     pub fn new(net: &Network) -> Self {
-        let index: HashMap<&str, usize> = net
-            .buses
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (b.name.as_str(), i))
-            .collect();
+        let index: HashMap<&str, usize> = net.bus_indices();
         let bus_grid: Vec<Pos2> = net
             .buses
             .iter()
