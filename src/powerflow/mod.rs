@@ -58,6 +58,13 @@ pub enum PowerFlowError {
     Linear(#[from] LinearSolveError),
 }
 
+/// In-service branches (network indices) and bus types: what decides the sparsity patterns.
+#[derive(Debug, Clone, Default)]
+struct Structure {
+    branches: Vec<usize>,
+    types: Vec<BusType>,
+}
+
 /// A power flow prepared for one network.
 pub struct PowerFlow {
     index: Index,
@@ -66,6 +73,8 @@ pub struct PowerFlow {
     newton: Newton,
     /// Reactive output pinned at a limit, per bus, during a solve that enforces limits.
     pinned_q_mvar: Vec<Option<f64>>,
+    /// The topology the Ybus pattern and the Newton solver were built for.
+    structure: Structure,
     v: Vec<C64>,
 }
 
@@ -78,12 +87,17 @@ impl PowerFlow {
         index.read(net, &pinned_q_mvar, &mut input);
         let ybus = Ybus::new(net.buses.len(), &input.stamps, &input.shunt_y);
         let newton = Newton::new(&ybus, &input.types, Box::new(OrderedLu::default()))?;
+        let structure = Structure {
+            branches: input.stamp_branch.clone(),
+            types: input.types.clone(),
+        };
         Ok(PowerFlow {
             index,
             input,
             ybus,
             newton,
             pinned_q_mvar,
+            structure,
             v: vec![C64::default(); net.buses.len()],
         })
     }
@@ -95,26 +109,23 @@ impl PowerFlow {
             *self = PowerFlow::new(net)?;
             return Ok(());
         }
-        let old_types = std::mem::take(&mut self.input.types);
-        let old_ends: Vec<(usize, usize)> =
-            self.input.stamps.iter().map(|s| (s.from, s.to)).collect();
         self.index.read(net, &self.pinned_q_mvar, &mut self.input);
-        let same_branches = old_ends.len() == self.input.stamps.len()
-            && old_ends
-                .iter()
-                .zip(&self.input.stamps)
-                .all(|(&e, s)| e == (s.from, s.to));
+        // With the same elements, a branch index always has the same ends: the in-service
+        // branch list and the bus types are the whole topology.
+        let same_branches = self.structure.branches == self.input.stamp_branch;
         if !same_branches {
             self.ybus = Ybus::new(net.buses.len(), &self.input.stamps, &self.input.shunt_y);
         } else {
             self.ybus.refill(&self.input.stamps, &self.input.shunt_y);
         }
-        if !same_branches || old_types != self.input.types {
+        if !same_branches || self.structure.types != self.input.types {
             self.newton = Newton::new(
                 &self.ybus,
                 &self.input.types,
                 Box::new(OrderedLu::default()),
             )?;
+            self.structure.branches.clone_from(&self.input.stamp_branch);
+            self.structure.types.clone_from(&self.input.types);
         }
         Ok(())
     }
