@@ -1,11 +1,12 @@
 //! GridPilot: operate electricity grids interactively.
 //!
 //! The library holds everything that runs without a window: the network model, file formats,
-//! the AC power flow, and (later) the environment and agents. The desktop application lives in
-//! `app`, the only module that knows about egui.
+//! the AC power flow, the environment and agents, and the editing of networks. The desktop
+//! application lives in `app`, the only module that knows about egui.
 
 pub mod agent;
 pub mod app;
+pub mod edit;
 pub mod io;
 pub mod model;
 pub mod powerflow;

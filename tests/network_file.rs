@@ -235,8 +235,8 @@ fn nan_parses_but_fails_validation_naming_element_and_field() {
     let problems = net.validate().problems;
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(
-        matches!(&problems[0], Problem::InvalidValue { element, field: "p_mw", value, .. }
-            if element == "load 'load1'" && value.is_nan()),
+        matches!(&problems[0], Problem::InvalidValue { subject, field: "p_mw", value, .. }
+            if subject.to_string() == "load 'load1'" && value.is_nan()),
         "{problems:?}"
     );
     let text = problems[0].to_string();

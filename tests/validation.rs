@@ -2,8 +2,8 @@
 //! its message names the element; and that the power flow refuses invalid networks.
 
 use gridpilot::model::{
-    Branch, BranchKind, Bus, Capability, Device, ExternalGrid, Load, Network, Problem, Storage,
-    TapChanger,
+    Branch, BranchKind, Bus, Capability, Device, ElementRef, ExternalGrid, Load, Network, Problem,
+    Scenario, Storage, Subject, TapChanger,
 };
 use gridpilot::powerflow::{PowerFlow, SolveOptions};
 
@@ -114,12 +114,31 @@ fn only_problem(net: &Network, fragments: &[&str]) -> Problem {
     problem
 }
 
-fn invalid_value(element: &str, field: &'static str, value: f64, reason: &'static str) -> Problem {
+/// The subject a message starts with: "bus 'B'", "storage 'bat'"…
+fn subject(text: &str) -> Subject {
+    let (kind, rest) = text.split_once(" '").expect("kind 'name'");
+    let name = rest.trim_end_matches('\'');
+    match kind {
+        "bus" => Subject::bus(name),
+        "branch" => Subject::branch(name),
+        _ => Subject {
+            kind: match kind {
+                "load" => "load",
+                "storage" => "storage",
+                other => panic!("no subject kind {other}"),
+            },
+            name: name.to_string(),
+            element: Some(ElementRef::Device(name.to_string())),
+        },
+    }
+}
+
+fn invalid_value(element: &str, field: &'static str, value: f64, reason: &str) -> Problem {
     Problem::InvalidValue {
-        element: element.into(),
+        subject: subject(element),
         field,
         value,
-        reason,
+        reason: reason.to_string(),
     }
 }
 
@@ -141,7 +160,7 @@ fn branch_to_unknown_bus() {
     assert_eq!(
         p,
         Problem::UnknownBus {
-            element: "branch 'X'".into(),
+            subject: subject("branch 'X'"),
             bus: "Z".into()
         }
     );
@@ -158,7 +177,7 @@ fn device_at_unknown_bus() {
     assert_eq!(
         p,
         Problem::UnknownBus {
-            element: "load 'load'".into(),
+            subject: subject("load 'load'"),
             bus: "Nowhere".into()
         }
     );
@@ -170,8 +189,7 @@ fn duplicate_bus_names() {
     net.buses.push(Bus::new("B", 20.0));
     let found = problems(&net);
     let dup = Problem::DuplicateName {
-        kind: "bus",
-        name: "B".into(),
+        element: ElementRef::Bus("B".into()),
     };
     assert!(found.contains(&dup), "{found:?}");
     assert!(dup.to_string().contains("bus") && dup.to_string().contains("'B'"));
@@ -186,8 +204,7 @@ fn duplicate_branch_names() {
     assert_eq!(
         p,
         Problem::DuplicateName {
-            kind: "branch",
-            name: "L".into()
+            element: ElementRef::Branch("L".into())
         }
     );
 }
@@ -201,8 +218,7 @@ fn duplicate_device_names() {
     assert_eq!(
         p,
         Problem::DuplicateName {
-            kind: "device",
-            name: "load".into()
+            element: ElementRef::Device("load".into())
         }
     );
 }
@@ -273,8 +289,8 @@ fn nan_load_power() {
     // NaN never equals itself, so the variant is matched rather than compared.
     let p = only_problem(&net, &["load 'load'", "p_mw", "finite"]);
     assert!(
-        matches!(&p, Problem::InvalidValue { element, field: "p_mw", value, .. }
-            if element == "load 'load'" && value.is_nan()),
+        matches!(&p, Problem::InvalidValue { subject, field: "p_mw", value, .. }
+            if subject.to_string() == "load 'load'" && value.is_nan()),
         "{p:?}"
     );
 }
@@ -356,7 +372,7 @@ fn tap_position_outside_its_range() {
             "branch 'T'",
             "tap_changer.position",
             9.0,
-            "it lies outside the tap changer's range"
+            "it lies outside the range [-8, 8]"
         )
     );
 }
@@ -383,4 +399,101 @@ fn every_problem_is_reported_at_once() {
     assert!(lines[1].starts_with("branch 'L'"), "{text}");
     assert!(lines[2].starts_with("storage 'bat'"), "{text}");
     assert!(PowerFlow::new(&net).is_err());
+}
+
+#[test]
+fn a_tap_range_that_reaches_a_ratio_at_or_below_zero() {
+    let mut net = valid();
+    if let BranchKind::Transformer {
+        tap_changer: Some(t),
+        ..
+    } = &mut branch(&mut net, "T").kind
+    {
+        t.step_pct = 20.0;
+    }
+    // At position -8 the ratio would be 1 - 8 × 0.2 = -0.6.
+    let p = only_problem(
+        &net,
+        &["branch 'T'", "tap_changer.min_position", "not positive"],
+    );
+    assert!(p.to_string().contains("-0.6"), "{p}");
+}
+
+#[test]
+fn a_branch_from_a_bus_to_itself() {
+    let mut net = valid();
+    net.branches
+        .push(Branch::line("loop", "B", "B", 0.01, 0.02));
+    let p = only_problem(&net, &["branch 'loop'", "connects bus 'B' to itself"]);
+    assert_eq!(p.element(), Some(ElementRef::Branch("loop".into())));
+}
+
+#[test]
+fn empty_names_and_plural_messages() {
+    let mut net = valid();
+    bus(&mut net, "C").name = String::new();
+    net.branches.iter_mut().for_each(|b| {
+        if b.to_bus == "C" {
+            b.to_bus = String::new();
+        }
+    });
+    if let Device::Load(l) = &mut net.devices[1] {
+        l.bus = String::new();
+    }
+    if let Device::Storage(s) = &mut net.devices[2] {
+        s.bus = String::new();
+    }
+    let p = only_problem(&net, &["bus ''", "the name is empty"]);
+    assert_eq!(p.element(), Some(ElementRef::Bus(String::new())));
+    let mut net = valid();
+    net.buses.push(Bus::new("B", 20.0));
+    let text = net.validate().to_string();
+    assert!(text.contains("two buses are named 'B'"), "{text}");
+}
+
+#[test]
+fn scenario_settings_are_checked_by_field() {
+    let mut net = valid();
+    let mut scenario = Scenario::plain_day();
+    scenario.reward.penalty_clip = -100.0;
+    scenario.power_flow.tolerance_pu = f64::NAN;
+    scenario.episode_steps = Some(0);
+    net.scenario = Some(scenario);
+    let text = net.validate().to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines.iter().all(|l| l.starts_with("scenario")), "{text}");
+    assert!(text.contains("reward.penalty_clip = -100"), "{text}");
+    assert!(text.contains("power_flow.tolerance_pu = NaN"), "{text}");
+    assert!(text.contains("episode_steps must be at least 1"), "{text}");
+}
+
+#[test]
+fn profiles_must_name_a_load_or_renewable_once() {
+    let mut net = valid();
+    let mut scenario = Scenario::plain_day();
+    let daily = |device: &str| gridpilot::model::Profile {
+        device: device.into(),
+        series: gridpilot::model::Series::Daily {
+            shape: gridpilot::model::DailyShape::Residential,
+            peak_mw: 1.0,
+            noise_pct: 0.0,
+        },
+        q_per_p: None,
+    };
+    scenario.profiles = vec![daily("load"), daily("load"), daily("bat"), daily("ghost")];
+    net.scenario = Some(scenario);
+    let text = net.validate().to_string();
+    assert!(
+        text.contains("profile of 'load': the device has more than one profile"),
+        "{text}"
+    );
+    assert!(
+        text.contains("profile of 'bat': only loads and renewables"),
+        "{text}"
+    );
+    assert!(
+        text.contains("profile of 'ghost': no device has this name"),
+        "{text}"
+    );
 }

@@ -44,6 +44,30 @@ impl Device {
         }
     }
 
+    pub fn set_name(&mut self, name: &str) {
+        *self.common_mut().0 = name.to_string();
+    }
+
+    /// Attaches the device to another bus.
+    pub fn set_bus(&mut self, bus: &str) {
+        *self.common_mut().1 = bus.to_string();
+    }
+
+    pub fn set_in_service(&mut self, in_service: bool) {
+        *self.common_mut().2 = in_service;
+    }
+
+    fn common_mut(&mut self) -> (&mut String, &mut String, &mut bool) {
+        match self {
+            Device::Load(d) => (&mut d.name, &mut d.bus, &mut d.in_service),
+            Device::Generator(d) => (&mut d.name, &mut d.bus, &mut d.in_service),
+            Device::Renewable(d) => (&mut d.name, &mut d.bus, &mut d.in_service),
+            Device::Storage(d) => (&mut d.name, &mut d.bus, &mut d.in_service),
+            Device::ExternalGrid(d) => (&mut d.name, &mut d.bus, &mut d.in_service),
+            Device::Shunt(d) => (&mut d.name, &mut d.bus, &mut d.in_service),
+        }
+    }
+
     fn common(&self) -> (&String, &String, bool) {
         match self {
             Device::Load(d) => (&d.name, &d.bus, d.in_service),

@@ -8,6 +8,7 @@ mod branch;
 mod bus;
 mod components;
 mod device;
+mod element;
 mod scenario;
 mod validate;
 
@@ -18,10 +19,11 @@ pub use device::{
     Capability, Device, ExternalGrid, GenCost, Generator, Load, Renewable, RenewableSource, Shunt,
     Storage,
 };
+pub use element::{ElementRef, Subject, unused_name};
 pub use scenario::{
     DailyShape, PowerFlowSettings, Profile, Protection, RewardSettings, Scenario, Series,
 };
-pub use validate::{Problem, ValidationReport};
+pub use validate::{MAX_ITERATIONS, Problem, ValidationReport};
 
 use std::collections::HashMap;
 
@@ -82,7 +84,14 @@ impl Network {
         self.devices.iter().find(|d| d.name() == name)
     }
 
-    /// Checks the network and lists every problem found, by element name.
+    /// The network ready to run as an environment: with its own scenario, or with
+    /// [`Scenario::plain_day`] when it has none.
+    pub fn runnable(mut self) -> Network {
+        self.scenario.get_or_insert_with(Scenario::plain_day);
+        self
+    }
+
+    /// Checks the network (and its scenario) and lists every problem found, by element name.
     pub fn validate(&self) -> ValidationReport {
         validate::validate(self)
     }

@@ -36,6 +36,30 @@ fn default_discount() -> f64 {
     0.995
 }
 
+impl Scenario {
+    /// What a network without a scenario runs: a day of hourly steps at the values in its file
+    /// (no profiles: loads keep their power, renewables make their file `p_mw` available), so
+    /// any network can be operated and watched, in the app and on the command line alike.
+    pub fn plain_day() -> Scenario {
+        Scenario {
+            time_step_h: 1.0,
+            episode_steps: Some(24),
+            start_time_index: 0,
+            steps_per_cycle: 24,
+            discount: default_discount(),
+            profiles: Vec::new(),
+            reward: RewardSettings::default(),
+            protection: None,
+            power_flow: PowerFlowSettings::default(),
+        }
+    }
+
+    /// The profile of a device, if it has one.
+    pub fn profile(&self, device: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.device == device)
+    }
+}
+
 /// A device's time series: a load's consumption or a renewable's available power.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,30 +1,63 @@
-//! Checks that a network can be solved, reporting every problem by element name.
+//! Checks that a network can be solved and run, reporting every problem by element name.
+//!
+//! The checks of one element's own values are public on their own ([`Bus::problems`] and
+//! friends) so that an editor can refuse a value before it reaches the network.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use super::{BranchKind, BusComponents, Device, Network};
+use super::scenario::{Profile, Series};
+use super::{
+    Branch, BranchKind, Bus, BusComponents, Capability, Device, ElementRef, Network, Scenario,
+    Subject,
+};
 
 /// One thing wrong with a network.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Problem {
-    #[error("two {kind}s are named '{name}'")]
-    DuplicateName { kind: &'static str, name: String },
-    #[error("{element} refers to bus '{bus}', which does not exist")]
-    UnknownBus { element: String, bus: String },
+    #[error("two {} are named '{}'", plural(.element), .element.name())]
+    DuplicateName { element: ElementRef },
+    #[error("{subject} refers to bus '{bus}', which does not exist")]
+    UnknownBus { subject: Subject, bus: String },
     #[error("no external grid is in service: the network has no slack bus")]
     NoSlack,
     #[error("branch '{branch}' has zero impedance (r = x = 0)")]
     ZeroImpedance { branch: String },
     #[error("{} not connected to any external grid", island(.buses))]
     Island { buses: Vec<String> },
-    #[error("{element}: {field} = {value} is not allowed: {reason}")]
+    #[error("{subject}: {field} = {value} is not allowed: {reason}")]
     InvalidValue {
-        element: String,
+        subject: Subject,
         field: &'static str,
         value: f64,
-        reason: &'static str,
+        reason: String,
     },
+    /// Something other than one number is wrong (a name, a reference, a combination).
+    #[error("{subject}: {reason}")]
+    Invalid { subject: Subject, reason: String },
+}
+
+impl Problem {
+    /// The element to show the user for this problem, if it is about one.
+    pub fn element(&self) -> Option<ElementRef> {
+        match self {
+            Problem::DuplicateName { element } => Some(element.clone()),
+            Problem::UnknownBus { subject, .. }
+            | Problem::InvalidValue { subject, .. }
+            | Problem::Invalid { subject, .. } => subject.element.clone(),
+            Problem::ZeroImpedance { branch } => Some(ElementRef::Branch(branch.clone())),
+            Problem::Island { buses } => buses.first().cloned().map(ElementRef::Bus),
+            Problem::NoSlack => None,
+        }
+    }
+}
+
+fn plural(element: &ElementRef) -> &'static str {
+    match element {
+        ElementRef::Bus(_) => "buses",
+        ElementRef::Branch(_) => "branches",
+        ElementRef::Device(_) => "devices",
+    }
 }
 
 /// "bus 'a' is" or "buses 'a', 'b' are".
@@ -73,277 +106,453 @@ impl fmt::Display for ValidationReport {
     }
 }
 
+/// Collects the problems of one subject at a time.
 struct Checker {
+    subject: Subject,
     problems: Vec<Problem>,
 }
 
 impl Checker {
+    fn new(subject: Subject) -> Self {
+        Checker {
+            subject,
+            problems: Vec::new(),
+        }
+    }
+
     /// Records a problem unless `value` is finite and `ok(value)` holds.
-    fn value(
-        &mut self,
-        element: &str,
-        field: &'static str,
-        value: f64,
-        ok: impl Fn(f64) -> bool,
-        reason: &'static str,
-    ) {
+    fn value(&mut self, field: &'static str, value: f64, ok: impl Fn(f64) -> bool, rule: &str) {
+        if value.is_finite() && ok(value) {
+            return;
+        }
         let reason = if value.is_finite() {
-            reason
+            rule
         } else {
             "it must be a finite number"
         };
-        if !value.is_finite() || !ok(value) {
-            self.problems.push(Problem::InvalidValue {
-                element: element.to_string(),
-                field,
-                value,
-                reason,
-            });
-        }
-    }
-
-    fn finite(&mut self, element: &str, field: &'static str, value: f64) {
-        self.value(element, field, value, |_| true, "");
-    }
-
-    fn range(&mut self, element: &str, field: &'static str, min: f64, max: f64) {
-        self.value(
-            element,
+        self.problems.push(Problem::InvalidValue {
+            subject: self.subject.clone(),
             field,
-            min,
-            |v| v <= max,
-            "the minimum exceeds the maximum",
-        );
-    }
-
-    fn unique<'a>(&mut self, kind: &'static str, names: impl Iterator<Item = &'a str>) {
-        let mut seen = HashSet::new();
-        for name in names {
-            if !seen.insert(name) {
-                self.problems.push(Problem::DuplicateName {
-                    kind,
-                    name: name.to_string(),
-                });
-            }
-        }
-    }
-}
-
-pub(super) fn validate(net: &Network) -> ValidationReport {
-    let mut c = Checker {
-        problems: Vec::new(),
-    };
-    c.value(
-        "network",
-        "base_mva",
-        net.base_mva,
-        |v| v > 0.0,
-        "it must be positive",
-    );
-    c.unique("bus", net.buses.iter().map(|b| b.name.as_str()));
-    c.unique("branch", net.branches.iter().map(|b| b.name.as_str()));
-    c.unique("device", net.devices.iter().map(|d| d.name()));
-    check_buses(&mut c, net);
-    check_branches(&mut c, net);
-    check_devices(&mut c, net);
-    check_connectivity(&mut c, net);
-    ValidationReport {
-        problems: c.problems,
-    }
-}
-
-fn check_buses(c: &mut Checker, net: &Network) {
-    for bus in &net.buses {
-        let el = format!("bus '{}'", bus.name);
-        c.value(
-            &el,
-            "base_kv",
-            bus.base_kv,
-            |v| v > 0.0,
-            "it must be positive",
-        );
-        c.value(
-            &el,
-            "vmin_pu",
-            bus.vmin_pu,
-            |v| v >= 0.0,
-            "it must not be negative",
-        );
-        c.finite(&el, "vmax_pu", bus.vmax_pu);
-        c.range(&el, "vmin_pu", bus.vmin_pu, bus.vmax_pu);
-        c.finite(&el, "position.x", bus.position.x);
-        c.finite(&el, "position.y", bus.position.y);
-    }
-}
-
-fn check_bus_ref(c: &mut Checker, buses: &HashSet<&str>, element: &str, bus: &str) {
-    if !buses.contains(bus) {
-        c.problems.push(Problem::UnknownBus {
-            element: element.to_string(),
-            bus: bus.to_string(),
+            value,
+            reason: reason.to_string(),
         });
     }
+
+    fn finite(&mut self, field: &'static str, value: f64) {
+        self.value(field, value, |_| true, "");
+    }
+
+    fn positive(&mut self, field: &'static str, value: f64) {
+        self.value(field, value, |v| v > 0.0, "it must be positive");
+    }
+
+    fn not_negative(&mut self, field: &'static str, value: f64) {
+        self.value(field, value, |v| v >= 0.0, "it must not be negative");
+    }
+
+    /// `min` must not exceed `max` (both finite).
+    fn range(&mut self, field: &'static str, min: f64, max: f64) {
+        self.finite(field, min);
+        if min.is_finite() && max.is_finite() && min > max {
+            self.value(field, min, |_| false, "the minimum exceeds the maximum");
+        }
+    }
+
+    fn within(&mut self, field: &'static str, value: f64, lo: f64, hi: f64, what: &str) {
+        let rule = format!("it lies outside {what} [{lo}, {hi}]");
+        self.value(field, value, |v| v >= lo && v <= hi, &rule);
+    }
+
+    fn invalid(&mut self, reason: impl Into<String>) {
+        self.problems.push(Problem::Invalid {
+            subject: self.subject.clone(),
+            reason: reason.into(),
+        });
+    }
+
+    /// Names are how files, selections and actions refer to elements: one line of visible text.
+    fn name(&mut self, name: &str) {
+        if name.trim().is_empty() {
+            self.invalid("the name is empty");
+        } else if name.chars().any(char::is_control) {
+            self.invalid("the name contains a control character");
+        }
+    }
 }
 
-fn check_branches(c: &mut Checker, net: &Network) {
-    let buses: HashSet<&str> = net.buses.iter().map(|b| b.name.as_str()).collect();
-    for br in &net.branches {
-        let el = format!("branch '{}'", br.name);
-        check_bus_ref(c, &buses, &el, &br.from_bus);
-        check_bus_ref(c, &buses, &el, &br.to_bus);
-        c.finite(&el, "r_pu", br.r_pu);
-        c.finite(&el, "x_pu", br.x_pu);
-        c.finite(&el, "b_pu", br.b_pu);
-        if br.r_pu == 0.0 && br.x_pu == 0.0 {
-            c.problems.push(Problem::ZeroImpedance {
-                branch: br.name.clone(),
-            });
+impl Bus {
+    /// Problems with the bus's own values (not its connections).
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut c = Checker::new(Subject::bus(&self.name));
+        c.name(&self.name);
+        c.positive("base_kv", self.base_kv);
+        c.not_negative("vmin_pu", self.vmin_pu);
+        c.finite("vmax_pu", self.vmax_pu);
+        c.range("vmin_pu", self.vmin_pu, self.vmax_pu);
+        c.finite("position.x", self.position.x);
+        c.finite("position.y", self.position.y);
+        c.problems
+    }
+}
+
+impl Branch {
+    /// Problems with the branch's own values (not whether its buses exist).
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut c = Checker::new(Subject::branch(&self.name));
+        c.name(&self.name);
+        if self.from_bus == self.to_bus {
+            c.invalid(format!("it connects bus '{}' to itself", self.from_bus));
         }
-        if let Some(rating) = br.rating_mva {
-            c.value(
-                &el,
-                "rating_mva",
-                rating,
-                |v| v > 0.0,
-                "it must be positive",
-            );
+        // Negative resistances are real in network equivalents (the PEGASE cases have them).
+        c.finite("r_pu", self.r_pu);
+        c.finite("x_pu", self.x_pu);
+        c.finite("b_pu", self.b_pu);
+        if let Some(rating) = self.rating_mva {
+            c.positive("rating_mva", rating);
         }
         if let BranchKind::Transformer {
             tap_ratio,
             shift_deg,
             tap_changer,
-        } = &br.kind
+        } = &self.kind
         {
-            c.value(
-                &el,
-                "tap_ratio",
-                *tap_ratio,
-                |v| v > 0.0,
-                "it must be positive",
-            );
-            c.finite(&el, "shift_deg", *shift_deg);
+            c.positive("tap_ratio", *tap_ratio);
+            c.finite("shift_deg", *shift_deg);
             if let Some(t) = tap_changer {
-                c.finite(&el, "tap_changer.step_pct", t.step_pct);
+                c.finite("tap_changer.step_pct", t.step_pct);
                 let (lo, hi) = (f64::from(t.min_position), f64::from(t.max_position));
-                c.range(&el, "tap_changer.min_position", lo, hi);
-                c.value(
-                    &el,
+                c.range("tap_changer.min_position", lo, hi);
+                c.within(
                     "tap_changer.position",
                     f64::from(t.position),
-                    |p| (lo..=hi).contains(&p),
-                    "it lies outside the tap changer's range",
+                    lo,
+                    hi,
+                    "the range",
+                );
+                for (field, position) in [
+                    ("tap_changer.min_position", lo),
+                    ("tap_changer.max_position", hi),
+                ] {
+                    let ratio = tap_ratio + position * t.step_pct / 100.0;
+                    if tap_ratio.is_finite() && t.step_pct.is_finite() && ratio <= 0.0 {
+                        let rule = format!("the ratio there would be {ratio}, not positive");
+                        c.value(field, position, |_| false, &rule);
+                    }
+                }
+            }
+        }
+        if r_and_x_are_zero(self) {
+            c.problems.push(Problem::ZeroImpedance {
+                branch: self.name.clone(),
+            });
+        }
+        c.problems
+    }
+}
+
+fn r_and_x_are_zero(branch: &Branch) -> bool {
+    branch.r_pu == 0.0 && branch.x_pu == 0.0
+}
+
+impl Device {
+    /// Problems with the device's own values (not whether its bus exists).
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut c = Checker::new(Subject::device(self));
+        c.name(self.name());
+        match self {
+            Device::Load(d) => {
+                c.finite("p_mw", d.p_mw);
+                c.finite("q_mvar", d.q_mvar);
+            }
+            Device::Generator(g) => {
+                c.finite("p_mw", g.p_mw);
+                c.finite("q_mvar", g.q_mvar);
+                c.finite("p_max_mw", g.p_max_mw);
+                c.finite("q_max_mvar", g.q_max_mvar);
+                c.range("p_min_mw", g.p_min_mw, g.p_max_mw);
+                c.range("q_min_mvar", g.q_min_mvar, g.q_max_mvar);
+                if let Some(vm) = g.vm_setpoint_pu {
+                    c.positive("vm_setpoint_pu", vm);
+                }
+            }
+            Device::Renewable(r) => {
+                check_capability(&mut c, &r.capability);
+                c.not_negative("capability.p_min_mw", r.capability.p_min_mw);
+                c.finite("p_mw", r.p_mw);
+                c.finite("q_mvar", r.q_mvar);
+            }
+            Device::Storage(s) => {
+                check_capability(&mut c, &s.capability);
+                c.finite("p_mw", s.p_mw);
+                c.finite("q_mvar", s.q_mvar);
+                c.not_negative("soc_min_mwh", s.soc_min_mwh);
+                c.finite("soc_max_mwh", s.soc_max_mwh);
+                c.range("soc_min_mwh", s.soc_min_mwh, s.soc_max_mwh);
+                let rule = "it lies outside [soc_min_mwh, soc_max_mwh]";
+                let (lo, hi) = (s.soc_min_mwh, s.soc_max_mwh);
+                c.value("soc_mwh", s.soc_mwh, |v| v >= lo && v <= hi, rule);
+                let eff = |v: f64| v > 0.0 && v <= 1.0;
+                c.value("efficiency", s.efficiency, eff, "it must lie in (0, 1]");
+            }
+            Device::ExternalGrid(g) => {
+                c.positive("vm_pu", g.vm_pu);
+                c.finite("va_deg", g.va_deg);
+                check_optional_range(&mut c, "p_min_mw", g.p_min_mw, g.p_max_mw, "p_max_mw");
+                check_optional_range(
+                    &mut c,
+                    "q_min_mvar",
+                    g.q_min_mvar,
+                    g.q_max_mvar,
+                    "q_max_mvar",
                 );
             }
-            c.value(
-                &el,
-                "effective tap ratio",
-                br.tap_ratio(),
-                |v| v > 0.0,
-                "it must be positive",
-            );
-        }
-    }
-}
-
-fn check_devices(c: &mut Checker, net: &Network) {
-    let buses: HashSet<&str> = net.buses.iter().map(|b| b.name.as_str()).collect();
-    for dev in &net.devices {
-        let el = format!("{} '{}'", dev.kind_name(), dev.name());
-        check_bus_ref(c, &buses, &el, dev.bus());
-        check_device_values(c, &el, dev);
-    }
-}
-
-fn check_device_values(c: &mut Checker, el: &str, dev: &Device) {
-    match dev {
-        Device::Load(d) => {
-            c.finite(el, "p_mw", d.p_mw);
-            c.finite(el, "q_mvar", d.q_mvar);
-        }
-        Device::Generator(g) => {
-            c.finite(el, "p_mw", g.p_mw);
-            c.finite(el, "q_mvar", g.q_mvar);
-            c.finite(el, "p_max_mw", g.p_max_mw);
-            c.finite(el, "q_max_mvar", g.q_max_mvar);
-            c.range(el, "p_min_mw", g.p_min_mw, g.p_max_mw);
-            c.range(el, "q_min_mvar", g.q_min_mvar, g.q_max_mvar);
-            if let Some(vm) = g.vm_setpoint_pu {
-                c.value(el, "vm_setpoint_pu", vm, |v| v > 0.0, "it must be positive");
+            Device::Shunt(s) => {
+                c.finite("g_mw", s.g_mw);
+                c.finite("q_mvar_per_step", s.q_mvar_per_step);
+                let steps = f64::from(s.steps);
+                c.value(
+                    "step",
+                    f64::from(s.step),
+                    |v| v <= steps,
+                    "it exceeds the number of steps",
+                );
             }
         }
-        Device::Renewable(r) => {
-            check_capability(c, el, &r.capability);
-            c.finite(el, "p_mw", r.p_mw);
-            c.finite(el, "q_mvar", r.q_mvar);
-        }
-        Device::Storage(s) => {
-            check_capability(c, el, &s.capability);
-            c.finite(el, "p_mw", s.p_mw);
-            c.finite(el, "q_mvar", s.q_mvar);
-            c.finite(el, "soc_max_mwh", s.soc_max_mwh);
-            c.range(el, "soc_min_mwh", s.soc_min_mwh, s.soc_max_mwh);
-            let (lo, hi) = (s.soc_min_mwh, s.soc_max_mwh);
-            let inside = |v: f64| v >= lo && v <= hi;
-            c.value(
-                el,
-                "soc_mwh",
-                s.soc_mwh,
-                inside,
-                "it lies outside [soc_min_mwh, soc_max_mwh]",
-            );
-            let eff = |v: f64| v > 0.0 && v <= 1.0;
-            c.value(el, "efficiency", s.efficiency, eff, "it must lie in (0, 1]");
-        }
-        Device::ExternalGrid(g) => {
-            c.value(el, "vm_pu", g.vm_pu, |v| v > 0.0, "it must be positive");
-            c.finite(el, "va_deg", g.va_deg);
-        }
-        Device::Shunt(s) => {
-            c.finite(el, "g_mw", s.g_mw);
-            c.finite(el, "q_mvar_per_step", s.q_mvar_per_step);
-            let steps = s.steps;
-            let ok = |v: f64| v <= f64::from(steps);
-            c.value(
-                el,
-                "step",
-                f64::from(s.step),
-                ok,
-                "it exceeds the number of steps",
-            );
-        }
+        c.problems
     }
 }
 
-fn check_capability(c: &mut Checker, el: &str, cap: &super::Capability) {
+/// Optional limits: each finite when given, and the minimum not above the maximum.
+fn check_optional_range(
+    c: &mut Checker,
+    min_field: &'static str,
+    min: Option<f64>,
+    max: Option<f64>,
+    max_field: &'static str,
+) {
+    if let Some(v) = max {
+        c.finite(max_field, v);
+    }
+    match (min, max) {
+        (Some(lo), Some(hi)) => c.range(min_field, lo, hi),
+        (Some(lo), None) => c.finite(min_field, lo),
+        _ => {}
+    }
+}
+
+fn check_capability(c: &mut Checker, cap: &Capability) {
     if let Some(pf) = cap.min_power_factor {
         let band = |v: f64| (0.0..=1.0).contains(&v);
         c.value(
-            el,
             "capability.min_power_factor",
             pf,
             band,
             "it must lie in [0, 1]",
         );
     }
-    c.finite(el, "capability.p_max_mw", cap.p_max_mw);
-    c.finite(el, "capability.q_max_mvar", cap.q_max_mvar);
-    c.range(el, "capability.p_min_mw", cap.p_min_mw, cap.p_max_mw);
-    c.range(el, "capability.q_min_mvar", cap.q_min_mvar, cap.q_max_mvar);
-    for (field, v) in [
-        ("capability.p_plus_mw", cap.p_plus_mw),
-        ("capability.p_minus_mw", cap.p_minus_mw),
-        ("capability.q_plus_mvar", cap.q_plus_mvar),
-        ("capability.q_minus_mvar", cap.q_minus_mvar),
+    c.finite("capability.p_max_mw", cap.p_max_mw);
+    c.finite("capability.q_max_mvar", cap.q_max_mvar);
+    c.range("capability.p_min_mw", cap.p_min_mw, cap.p_max_mw);
+    c.range("capability.q_min_mvar", cap.q_min_mvar, cap.q_max_mvar);
+    let (p, q) = (
+        (cap.p_min_mw, cap.p_max_mw),
+        (cap.q_min_mvar, cap.q_max_mvar),
+    );
+    for (field, value, (lo, hi), what) in [
+        ("capability.p_plus_mw", cap.p_plus_mw, p, "the P range"),
+        ("capability.p_minus_mw", cap.p_minus_mw, p, "the P range"),
+        ("capability.q_plus_mvar", cap.q_plus_mvar, q, "the Q range"),
+        (
+            "capability.q_minus_mvar",
+            cap.q_minus_mvar,
+            q,
+            "the Q range",
+        ),
     ] {
-        if let Some(v) = v {
-            c.finite(el, field, v);
+        if let Some(v) = value {
+            c.within(field, v, lo, hi, what);
         }
     }
 }
 
+impl Scenario {
+    /// Problems with the scenario's settings and profiles (profiles must name loads or
+    /// renewables of `net`, once each).
+    pub fn problems(&self, net: &Network) -> Vec<Problem> {
+        let mut c = Checker::new(Subject::scenario());
+        c.positive("time_step_h", self.time_step_h);
+        if self.steps_per_cycle == 0 {
+            c.invalid("steps_per_cycle must be at least 1");
+        } else if self.start_time_index >= self.steps_per_cycle {
+            c.invalid(format!(
+                "start_time_index {} must be below steps_per_cycle ({})",
+                self.start_time_index, self.steps_per_cycle
+            ));
+        }
+        if self.episode_steps == Some(0) {
+            c.invalid("episode_steps must be at least 1 (leave it out to run until terminated)");
+        }
+        let in_unit_interval = |v: f64| v > 0.0 && v < 1.0;
+        c.value(
+            "discount",
+            self.discount,
+            in_unit_interval,
+            "it must lie in (0, 1)",
+        );
+        let r = &self.reward;
+        c.not_negative("reward.penalty_weight", r.penalty_weight);
+        c.not_negative("reward.energy_clip", r.energy_clip);
+        c.not_negative("reward.penalty_clip", r.penalty_clip);
+        if let Some(p) = &self.protection {
+            if p.overload_steps == 0 {
+                c.invalid("protection.overload_steps must be at least 1");
+            }
+            let above_100 = |v: f64| v > 100.0;
+            c.value(
+                "protection.hard_limit_pct",
+                p.hard_limit_pct,
+                above_100,
+                "it must be above 100",
+            );
+            c.within(
+                "protection.max_lost_pct",
+                p.max_lost_pct,
+                0.0,
+                100.0,
+                "the percentages",
+            );
+        }
+        let pf = &self.power_flow;
+        c.positive("power_flow.tolerance_pu", pf.tolerance_pu);
+        if !(1..=MAX_ITERATIONS).contains(&pf.max_iterations) {
+            c.invalid(format!(
+                "power_flow.max_iterations = {} is not allowed: it must lie in 1..={MAX_ITERATIONS}",
+                pf.max_iterations
+            ));
+        }
+        let mut problems = c.problems;
+        let mut seen = HashSet::new();
+        for profile in &self.profiles {
+            problems.extend(profile_problems(profile, net, &mut seen));
+        }
+        problems
+    }
+}
+
+/// More Newton iterations than this never help a solve that has not converged.
+pub const MAX_ITERATIONS: usize = 1_000;
+
+fn profile_problems<'a>(
+    profile: &'a Profile,
+    net: &Network,
+    seen: &mut HashSet<&'a str>,
+) -> Vec<Problem> {
+    let mut c = Checker::new(Subject::profile(&profile.device));
+    if !seen.insert(profile.device.as_str()) {
+        c.invalid("the device has more than one profile");
+    }
+    match net.device(&profile.device) {
+        None => c.invalid("no device has this name"),
+        Some(Device::Load(_) | Device::Renewable(_)) => {}
+        Some(other) => c.invalid(format!(
+            "only loads and renewables follow profiles, not a {}",
+            other.kind_name()
+        )),
+    }
+    if let Some(q) = profile.q_per_p {
+        c.finite("q_per_p", q);
+    }
+    match &profile.series {
+        Series::Values(values) => {
+            if values.is_empty() {
+                c.invalid("the series has no values");
+            }
+            if let Some((i, v)) = values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+                c.invalid(format!(
+                    "value {} of the series is {v}, not a finite number",
+                    i + 1
+                ));
+            }
+        }
+        Series::Daily {
+            peak_mw, noise_pct, ..
+        } => {
+            c.not_negative("peak_mw", *peak_mw);
+            c.within("noise_pct", *noise_pct, 0.0, 100.0, "the percentages");
+        }
+        Series::Csv { file, column } => {
+            if file.trim().is_empty() || column.trim().is_empty() {
+                c.invalid("a CSV series needs a file and a column");
+            }
+        }
+    }
+    c.problems
+}
+
+pub(super) fn validate(net: &Network) -> ValidationReport {
+    let mut c = Checker::new(Subject::network());
+    c.positive("base_mva", net.base_mva);
+    let mut problems = c.problems;
+    duplicates(net, &mut problems);
+    for bus in &net.buses {
+        problems.extend(bus.problems());
+    }
+    let buses: HashSet<&str> = net.buses.iter().map(|b| b.name.as_str()).collect();
+    for br in &net.branches {
+        for end in [&br.from_bus, &br.to_bus] {
+            if !buses.contains(end.as_str()) {
+                problems.push(Problem::UnknownBus {
+                    subject: Subject::branch(&br.name),
+                    bus: end.clone(),
+                });
+            }
+        }
+        problems.extend(br.problems());
+    }
+    for dev in &net.devices {
+        if !buses.contains(dev.bus()) {
+            problems.push(Problem::UnknownBus {
+                subject: Subject::device(dev),
+                bus: dev.bus().to_string(),
+            });
+        }
+        problems.extend(dev.problems());
+    }
+    if let Some(scenario) = &net.scenario {
+        problems.extend(scenario.problems(net));
+    }
+    check_connectivity(net, &mut problems);
+    ValidationReport { problems }
+}
+
+fn duplicates(net: &Network, problems: &mut Vec<Problem>) {
+    let mut report = |names: &mut dyn Iterator<Item = &str>, kind: fn(String) -> ElementRef| {
+        let mut seen = HashSet::new();
+        for name in names {
+            if !seen.insert(name) {
+                problems.push(Problem::DuplicateName {
+                    element: kind(name.to_string()),
+                });
+            }
+        }
+    };
+    report(
+        &mut net.buses.iter().map(|b| b.name.as_str()),
+        ElementRef::Bus,
+    );
+    report(
+        &mut net.branches.iter().map(|b| b.name.as_str()),
+        ElementRef::Branch,
+    );
+    report(
+        &mut net.devices.iter().map(|d| d.name()),
+        ElementRef::Device,
+    );
+}
+
 /// Finds the groups of buses joined by in-service branches and reports those without an
 /// in-service external grid (or reports that there is none at all).
-fn check_connectivity(c: &mut Checker, net: &Network) {
+fn check_connectivity(net: &Network, problems: &mut Vec<Problem>) {
     let slack_buses: HashSet<&str> = net
         .devices
         .iter()
@@ -351,7 +560,7 @@ fn check_connectivity(c: &mut Checker, net: &Network) {
         .map(|d| d.bus())
         .collect();
     if slack_buses.is_empty() {
-        c.problems.push(Problem::NoSlack);
+        problems.push(Problem::NoSlack);
         return;
     }
     let index: HashMap<&str, usize> = net.bus_indices();
@@ -384,6 +593,5 @@ fn check_connectivity(c: &mut Checker, net: &Network) {
         });
         islands[k].push(bus.name.clone());
     }
-    c.problems
-        .extend(islands.into_iter().map(|buses| Problem::Island { buses }));
+    problems.extend(islands.into_iter().map(|buses| Problem::Island { buses }));
 }

@@ -26,8 +26,6 @@ pub enum SimError {
     Network(#[from] PowerFlowError),
     #[error("{0}")]
     Profile(#[from] ProfileError),
-    #[error("scenario: {0}")]
-    Scenario(String),
     #[error("reset: {0}")]
     Reset(String),
 }
@@ -113,7 +111,6 @@ impl Environment {
             .scenario
             .clone()
             .ok_or_else(|| SimError::NoScenario(network.name.clone()))?;
-        check_scenario(&scenario)?;
         let mut pf = PowerFlow::new(&network)?;
         let options = SolveOptions {
             tolerance_pu: scenario.power_flow.tolerance_pu,
@@ -127,7 +124,7 @@ impl Environment {
         Ok(Environment {
             actions: Actions::new(&network),
             observation_space: observation::space(&network, scenario.steps_per_cycle),
-            available_mw: vec![0.0; network.devices.len()],
+            available_mw: file_available_mw(&network),
             device_bus: device_buses(&network),
             branch_s_mva: vec![0.0; network.branches.len()],
             net: network.clone(),
@@ -474,6 +471,18 @@ fn failed_result(net: &Network, reason: String) -> PowerFlowResult {
     }
 }
 
+/// Per device, the power a renewable without a profile has available: its file `p_mw`, within
+/// its capability (zero for every other device).
+fn file_available_mw(net: &Network) -> Vec<f64> {
+    net.devices
+        .iter()
+        .map(|d| match d {
+            Device::Renewable(r) => r.p_mw.min(r.capability.p_max_mw).max(0.0),
+            _ => 0.0,
+        })
+        .collect()
+}
+
 /// The bus index of every device (validation has checked the names exist).
 fn device_buses(net: &Network) -> Vec<usize> {
     let index: std::collections::HashMap<&str, usize> = net.bus_indices();
@@ -481,21 +490,4 @@ fn device_buses(net: &Network) -> Vec<usize> {
         .iter()
         .map(|d| index.get(d.bus()).copied().unwrap_or_default())
         .collect()
-}
-
-fn check_scenario(s: &Scenario) -> Result<(), SimError> {
-    let bad = |what: &str| Err(SimError::Scenario(what.to_string()));
-    if !(s.time_step_h.is_finite() && s.time_step_h > 0.0) {
-        return bad("time_step_h must be a positive number");
-    }
-    if s.steps_per_cycle == 0 {
-        return bad("steps_per_cycle must be at least 1");
-    }
-    if !(s.discount > 0.0 && s.discount < 1.0) {
-        return bad("discount must lie in (0, 1)");
-    }
-    if s.start_time_index >= s.steps_per_cycle {
-        return bad("start_time_index must be below steps_per_cycle");
-    }
-    Ok(())
 }
