@@ -6,12 +6,20 @@ use std::path::{Path, PathBuf};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use gridpilot::app::canvas::Element;
-use gridpilot::app::{AgentChoice, GridPilotApp, Mode, ScriptedDialogs, open_session};
+use gridpilot::app::{
+    AgentChoice, Command, DEFAULT_NETWORK, GridPilotApp, Playback, Project, RunCommand,
+    ScriptedDialogs, Session,
+};
+use gridpilot::edit::Selection;
+use gridpilot::model::ElementRef;
 
 fn app_with(dialogs: ScriptedDialogs) -> Harness<'static, GridPilotApp> {
-    let session = open_session(None).unwrap();
-    Harness::new_eframe(move |_cc| GridPilotApp::new(session, Box::new(dialogs)))
+    let project = Project::built_in().unwrap();
+    Harness::new_eframe(move |_cc| GridPilotApp::new(project, Box::new(dialogs)))
+}
+
+fn session<'a>(harness: &'a Harness<'_, GridPilotApp>) -> &'a Session {
+    harness.state().session().expect("a run")
 }
 
 fn app() -> Harness<'static, GridPilotApp> {
@@ -28,7 +36,7 @@ fn pick_agent(harness: &mut Harness<'_, GridPilotApp>, label: &str) {
 #[test]
 fn opens_on_the_built_in_network() {
     let harness = app();
-    assert_eq!(harness.state().session.network().name, "anm6_easy");
+    assert_eq!(session(&harness).network().name, "anm6_easy");
     harness.get_by_label("anm6_easy");
     harness.get_by_label("Play");
 }
@@ -41,23 +49,25 @@ fn each_agent_can_be_picked_and_play_runs_steps() {
     ] {
         let mut harness = app();
         pick_agent(&mut harness, label);
-        assert_eq!(harness.state().session.agent_choice, choice);
+        assert_eq!(session(&harness).agent_choice, choice);
         // The harness advances 0.25 s a frame: 10 frames at 8 steps/s play 20 steps.
-        harness.state_mut().session.steps_per_s = 8.0;
+        harness
+            .state_mut()
+            .queue(Command::Run(RunCommand::SetSpeed(8.0)));
         harness.get_by_label("Play").click();
         harness.run_steps(10);
-        let cursor = harness.state().session.cursor;
+        let cursor = session(&harness).cursor;
         assert!((18..=21).contains(&cursor), "{label}: {cursor}");
         assert!(
-            harness.state().session.playing,
+            session(&harness).playing,
             "{label}: still playing at {}",
-            harness.state().session.cursor
+            session(&harness).cursor
         );
         harness.get_by_label("Pause").click();
         harness.run_steps(2);
-        let at = harness.state().session.cursor;
+        let at = session(&harness).cursor;
         harness.run_steps(10);
-        assert_eq!(harness.state().session.cursor, at, "paused");
+        assert_eq!(session(&harness).cursor, at, "paused");
     }
 }
 
@@ -74,10 +84,7 @@ fn a_linear_policy_is_picked_through_the_file_dialog() {
         answers: [policy.clone()].into(),
     });
     pick_agent(&mut harness, "Linear policy…");
-    assert_eq!(
-        harness.state().session.agent_choice,
-        AgentChoice::Linear(policy)
-    );
+    assert_eq!(session(&harness).agent_choice, AgentChoice::Linear(policy));
 }
 
 #[test]
@@ -85,7 +92,7 @@ fn step_advances_one_step_and_the_clock_follows() {
     let mut harness = app();
     harness.get_by_label("Step").click();
     harness.run_steps(2);
-    assert_eq!(harness.state().session.cursor, 1);
+    assert_eq!(session(&harness).cursor, 1);
     harness.get_by_label("Step 1 of 96");
     harness.get_by_label("Day 1, 00:15");
 }
@@ -97,8 +104,11 @@ fn selecting_a_bus_shows_its_voltage() {
         .get_by_role_and_label(egui::accesskit::Role::Button, "Bus bus3")
         .click();
     harness.run_steps(2);
-    assert_eq!(harness.state().selected, Some(Element::Bus(3)));
-    let vm = harness.state().session.current().bus_vm_pu[3];
+    assert_eq!(
+        harness.state().selection.primary(),
+        Some(&ElementRef::Bus("bus3".into()))
+    );
+    let vm = session(&harness).current().bus_vm_pu[3];
     harness.get_by_label(&format!("{vm:.4} p.u."));
 }
 
@@ -106,15 +116,14 @@ fn selecting_a_bus_shows_its_voltage() {
 fn a_human_setpoint_drives_the_next_state() {
     let mut harness = app();
     pick_agent(&mut harness, "Human");
-    let storage = harness
-        .state()
-        .session
+    let storage = session(&harness)
         .network()
         .devices
         .iter()
         .position(|d| d.name() == "storage")
         .unwrap();
-    harness.state_mut().selected = Some(Element::Device(storage));
+    let selected = Selection::single(ElementRef::Device("storage".into()));
+    harness.state_mut().queue(Command::Select(selected));
     harness.run_steps(2);
     // Half full: the battery's own ±50 MW limits it, not its energy.
     harness.get_by_label("Feasible now: P from -50.00 to 50.00 MW");
@@ -125,14 +134,14 @@ fn a_human_setpoint_drives_the_next_state() {
         harness.key_press(egui::Key::ArrowRight);
         harness.run_steps(1);
     }
-    let requested = harness.state().session.human("storage.p_mw").unwrap();
+    let requested = session(&harness).human("storage.p_mw").unwrap();
     assert!(
         requested > 0.0,
         "the slider moved the setpoint: {requested}"
     );
     harness.get_by_label("Step").click();
     harness.run_steps(2);
-    let state = harness.state().session.current();
+    let state = session(&harness).current();
     assert_eq!(state.step, 1);
     assert!(
         (state.device_p_mw[storage] - requested).abs() < 1e-9,
@@ -142,7 +151,8 @@ fn a_human_setpoint_drives_the_next_state() {
 }
 
 fn recorded_episode(dir: &Path) -> PathBuf {
-    let mut session = open_session(None).unwrap();
+    let net = gridpilot::io::network_from_ron(DEFAULT_NETWORK).unwrap();
+    let mut session = Session::new(net, Path::new(".")).unwrap();
     session.set_agent(AgentChoice::Random).unwrap();
     for _ in 0..20 {
         session.step();
@@ -163,14 +173,14 @@ fn an_episode_opens_through_the_file_dialog_and_seeks() {
     harness.run_steps(2);
     harness.get_by_label("Open episode…").click();
     harness.run_steps(2);
-    assert_eq!(harness.state().session.mode, Mode::Replay);
-    assert_eq!(harness.state().session.cursor, 0);
+    assert_eq!(session(&harness).playback, Playback::Replay);
+    assert_eq!(session(&harness).cursor, 0);
     harness.get_by_label("Step").click();
     harness.get_by_label("Step").click();
     harness.run_steps(2);
-    let session = &harness.state().session;
-    assert_eq!(session.cursor, 2);
-    assert_eq!(session.current().step, 2);
+    let run = session(&harness);
+    assert_eq!(run.cursor, 2);
+    assert_eq!(run.current().step, 2);
     harness.get_by_label("Replaying: do-nothing").hover();
 }
 

@@ -6,8 +6,8 @@ use std::path::Path;
 use egui::{Rect, pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use gridpilot::app::canvas::{Element, NetworkView, ViewResponse};
-use gridpilot::model::Network;
+use gridpilot::app::canvas::{NetworkView, ViewResponse};
+use gridpilot::model::{ElementRef, Network};
 use gridpilot::sim::Environment;
 use gridpilot::sim::episode::{Episode, StepRecord};
 
@@ -41,7 +41,7 @@ fn harness<'a>() -> Harness<'a, ViewState> {
         .with_size(vec2(900.0, 700.0))
         .build_ui_state(
             |ui, s: &mut ViewState| {
-                let response = s.view.ui(ui, &s.net, &s.record, None);
+                let response = s.view.ui(ui, &s.net, &s.record, &[], None, None);
                 if response.clicked.is_some() || response.clicked_empty {
                     s.last_click = Some(response);
                 }
@@ -58,28 +58,22 @@ fn clicking_a_bus_selects_it() {
     let mut harness = harness();
     harness.get_by_label("Bus bus3").click();
     harness.run();
-    let click = harness.state().last_click.expect("a click");
-    assert_eq!(click.clicked, Some(Element::Bus(3)));
+    let click = harness.state().last_click.clone().expect("a click");
+    assert_eq!(click.clicked, Some(ElementRef::Bus("bus3".into())));
     assert!(!click.clicked_empty);
 
     harness.get_by_label("Storage storage").click();
     harness.run();
-    let storage = harness
-        .state()
-        .net
-        .devices
-        .iter()
-        .position(|d| d.name() == "storage");
     assert_eq!(
-        harness.state().last_click.and_then(|c| c.clicked),
-        storage.map(Element::Device)
+        harness.state().last_click.clone().and_then(|c| c.clicked),
+        Some(ElementRef::Device("storage".into()))
     );
 
     harness.get_by_label("Branch bus1-bus3").click();
     harness.run();
     assert_eq!(
-        harness.state().last_click.and_then(|c| c.clicked),
-        Some(Element::Branch(2))
+        harness.state().last_click.clone().and_then(|c| c.clicked),
+        Some(ElementRef::Branch("bus1-bus3".into()))
     );
 }
 
@@ -91,7 +85,7 @@ fn clicking_empty_space_clears() {
     harness.drag_at(corner);
     harness.drop_at(corner);
     harness.run();
-    let click = harness.state().last_click.expect("a click");
+    let click = harness.state().last_click.clone().expect("a click");
     assert_eq!(click.clicked, None);
     assert!(click.clicked_empty);
 }
@@ -125,7 +119,10 @@ fn every_bus_branch_and_device_is_named() {
 fn center_on_brings_the_element_to_the_middle() {
     let mut harness = harness();
     let view_centre = harness.get_by_label("Network view").rect().center();
-    harness.state_mut().view.center_on(Element::Bus(3));
+    harness
+        .state_mut()
+        .view
+        .center_on(ElementRef::Bus("bus3".into()));
     harness.run();
     let bus = harness.get_by_label("Bus bus3").rect().center();
     assert!(

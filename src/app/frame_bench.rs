@@ -1,21 +1,35 @@
-//! `gridpilot bench view`: the CPU time to build and tessellate one animated frame of the
-//! network view fitted to a full-HD screen, with no window.
+//! Headless timings of the app: `gridpilot bench view` (one animated frame of the network
+//! view) and `gridpilot bench edit` (an edit and the whole window's next frame).
 
 use std::path::Path;
 use std::time::Instant;
 
 use super::canvas::NetworkView;
-use super::open_session;
+use super::command::{Command, Mode};
+use super::dialogs::ScriptedDialogs;
+use super::{GridPilotApp, Project};
+use crate::edit::build;
 
-/// Per-frame milliseconds of `frames` consecutive animated frames (after one warm-up frame).
-pub fn frame_times_ms(file: &Path, frames: usize) -> Result<Vec<f64>, String> {
-    let session = open_session(Some(file))?;
+/// The screen the benchmarks draw for.
+const SCREEN: egui::Vec2 = egui::vec2(1920.0, 1080.0);
+
+/// A context with fonts loaded, as after a window's first frame.
+fn warm_context() -> egui::Context {
     let ctx = egui::Context::default();
-    // A first pass loads the fonts the labels need.
     ctx.run_ui(Default::default(), |_| {})
         .textures_delta
         .clear();
-    let viewport = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1920.0, 1080.0));
+    ctx
+}
+
+/// Per-frame milliseconds of `frames` consecutive animated frames of the network view (after
+/// one warm-up frame).
+pub fn frame_times_ms(file: &Path, frames: usize) -> Result<Vec<f64>, String> {
+    let project = Project::open(file)?;
+    let app = GridPilotApp::new(project, Box::new(ScriptedDialogs::default()));
+    let session = app.session().ok_or("the network cannot run")?;
+    let ctx = warm_context();
+    let viewport = egui::Rect::from_min_size(egui::Pos2::ZERO, SCREEN);
     let mut view = NetworkView::default();
     let mut times = Vec::with_capacity(frames);
     for frame in 0..=frames {
@@ -28,6 +42,53 @@ pub fn frame_times_ms(file: &Path, frames: usize) -> Result<Vec<f64>, String> {
         std::hint::black_box(meshes);
         if frame > 0 {
             times.push(elapsed_ms);
+        }
+    }
+    Ok(times)
+}
+
+/// Milliseconds for moving one bus and for undoing it, each measured as the edit plus the whole
+/// window's next frame (panels, validation list, network view, tessellation), in Edit mode,
+/// `pairs` times each.
+pub fn edit_times_ms(file: &Path, pairs: usize) -> Result<Vec<f64>, String> {
+    let project = Project::open(file)?;
+    let mut app = GridPilotApp::new(project, Box::new(ScriptedDialogs::default()));
+    app.apply_now(Command::SetMode(Mode::Edit));
+    let net = app.project.document.network();
+    let bus = net
+        .buses
+        .get(net.buses.len() / 2)
+        .map(|b| b.name.clone())
+        .ok_or("the network has no bus to move")?;
+    let ctx = warm_context();
+    let frame = |app: &mut GridPilotApp| {
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, SCREEN)),
+            ..Default::default()
+        };
+        let output = ctx.run_ui(input, |ui| {
+            app.frame_logic(ui.ctx());
+            app.frame_ui(ui);
+        });
+        std::hint::black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
+    };
+    // Settle the layout (and build the view's geometry) first.
+    for _ in 0..3 {
+        frame(&mut app);
+    }
+    let mut times = Vec::with_capacity(2 * pairs);
+    for _ in 0..pairs {
+        let moved = build::move_buses(
+            app.project.document.network(),
+            std::slice::from_ref(&bus),
+            10.0,
+            5.0,
+        );
+        for command in [Command::Edit(moved), Command::Undo] {
+            let start = Instant::now();
+            app.queue(command);
+            frame(&mut app);
+            times.push(start.elapsed().as_secs_f64() * 1e3);
         }
     }
     Ok(times)

@@ -1,89 +1,73 @@
 //! The desktop application: the only part of GridPilot that knows about egui.
 //!
-//! Data flows one way: the [`Session`] runs the simulator (or plays a recording) and records
-//! every step; the panels and the network view draw the step on screen and send back what the
-//! user did (an agent choice, a setpoint, a seek).
+//! Data flows one way. The [`Project`] holds the document being edited and the [`Session`] that
+//! runs it; the panels and the network view draw them and push [`Command`]s for what the user
+//! did; [`GridPilotApp::apply`] carries the commands out once per frame.
 
+mod apply;
 pub mod canvas;
 mod capture;
+mod command;
 mod dialogs;
+mod files;
 mod frame_bench;
 mod inspector;
+mod menus;
+mod notice;
+mod palette;
 mod plots;
+mod project;
+mod prompt;
 mod run_panel;
 mod safety_panel;
 mod session;
+mod shortcuts;
+mod validation_panel;
 
+pub use command::{AgentFile, Command, Mode, Tab};
 pub use dialogs::{FileDialog, NativeDialogs, ScriptedDialogs};
-pub use frame_bench::frame_times_ms;
-pub use session::{AgentChoice, Mode, Session};
+pub use frame_bench::{edit_times_ms, frame_times_ms};
+pub use project::{DEFAULT_NETWORK, Project, RunRefused, RunStart};
+pub use session::{AgentChoice, Playback, RunCommand, Session};
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use canvas::{Element, NetworkView};
+use canvas::{MenuTarget, NetworkView, Tool};
 use plots::Chart;
 use safety_panel::SafetyPanel;
 
-use crate::io::{load_episode, load_network, network_from_ron, save_episode};
-use crate::model::{Network, Scenario};
+use crate::edit::{Fragment, Selection};
+use crate::model::{ElementRef, Network};
+use crate::sim::episode::StepRecord;
 
-/// ANM6-Easy, built into the binary so the app opens on it from any folder.
-pub const DEFAULT_NETWORK: &str = include_str!("../../networks/anm6_easy.ron");
-
-/// The session the app opens with: the default network, or a network or episode file.
-pub fn open_session(file: Option<&Path>) -> Result<Session, String> {
-    let Some(path) = file else {
-        let net =
-            network_from_ron(DEFAULT_NETWORK).map_err(|e| format!("built-in network: {e}"))?;
-        return Session::new(net, Path::new("."));
-    };
-    if let Ok(episode) = load_episode(path) {
-        return Session::replay(episode);
-    }
-    let net = load_network(path).map_err(|e| e.to_string())?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    Session::new(with_scenario(net), dir).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// A plain network (an imported MATPOWER case, say) runs a day of hourly steps at its file
-/// values, so it can still be operated and watched.
-fn with_scenario(mut net: Network) -> Network {
-    net.scenario.get_or_insert_with(|| Scenario {
-        time_step_h: 1.0,
-        episode_steps: Some(24),
-        start_time_index: 0,
-        steps_per_cycle: 24,
-        discount: 0.995,
-        profiles: Vec::new(),
-        reward: Default::default(),
-        protection: None,
-        power_flow: Default::default(),
-    });
-    net
-}
-
-/// How the window starts: which file, agent and renderer, and an optional scripted run that
-/// plays some steps, saves a screenshot of the window and exits.
+/// How the window starts: which file, mode, agent and renderer, and an optional scripted run
+/// that plays some steps, saves a screenshot of the window and exits.
 #[derive(Debug, Clone, Default)]
 pub struct Launch {
     pub file: Option<PathBuf>,
+    /// Open in Edit mode.
+    pub edit: bool,
     pub agent: Option<String>,
     pub play_steps: usize,
     pub screenshot: Option<PathBuf>,
     /// Use wgpu instead of OpenGL (glow is faster on software rendering).
     pub wgpu: bool,
-    /// The bottom tab to show: `plots`, `safety` or `log`.
+    /// The bottom tab to show: `plots`, `safety`, `validation` or `log`.
     pub tab: Option<String>,
     /// An element to select (and centre) by name.
     pub select: Option<String>,
+    /// Open the right-click menu of this element (for screenshots of Edit mode).
+    pub menu: Option<String>,
 }
 
 /// Opens the main window and blocks until it is closed.
 pub fn run(launch: Launch) -> Result<(), String> {
-    let mut session = open_session(launch.file.as_deref())?;
-    if let Some(spec) = &launch.agent {
-        session.set_agent(AgentChoice::parse(spec)?)?;
-    }
+    let mut app_state = GridPilotApp::launch(&launch, Box::new(NativeDialogs))?;
+    app_state.autopilot = launch.screenshot.clone().map(|path| Autopilot {
+        steps: launch.play_steps,
+        path,
+        frames: 0,
+    });
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("GridPilot")
@@ -95,27 +79,10 @@ pub fn run(launch: Launch) -> Result<(), String> {
         },
         ..Default::default()
     };
-    let autopilot = launch.screenshot.map(|path| Autopilot {
-        steps: launch.play_steps,
-        path,
-    });
     eframe::run_native(
         "GridPilot",
         options,
-        Box::new(|_cc| {
-            let mut app = GridPilotApp::new(session, Box::new(NativeDialogs));
-            app.autopilot = autopilot;
-            app.tab = match launch.tab.as_deref() {
-                Some("safety") => Tab::Safety,
-                Some("log") => Tab::Log,
-                _ => Tab::Plots,
-            };
-            app.selected = launch
-                .select
-                .as_deref()
-                .and_then(|name| app.find_element(name));
-            Ok(Box::new(app))
-        }),
+        Box::new(move |_cc| Ok(Box::new(app_state))),
     )
     .map_err(|e| format!("cannot open the window: {e}"))
 }
@@ -124,25 +91,23 @@ pub fn run(launch: Launch) -> Result<(), String> {
 struct Autopilot {
     steps: usize,
     path: PathBuf,
-}
-
-/// Which tab the bottom panel shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum Tab {
-    #[default]
-    Plots,
-    Safety,
-    Log,
+    /// Frames drawn so far: the first ones lay out text and settle the panels.
+    frames: usize,
 }
 
 /// The main window.
 pub struct GridPilotApp {
-    pub session: Session,
+    pub project: Project,
+    pub mode: Mode,
+    pub selection: Selection,
+    pub tool: Tool,
     view: NetworkView,
-    pub selected: Option<Element>,
     tab: Tab,
     chart: Chart,
     safety: SafetyPanel,
+    inspector: inspector::Inspector,
+    validation: validation_panel::ValidationPanel,
+    clipboard: Option<Fragment>,
     dialogs: Box<dyn FileDialog>,
     dark: bool,
     presentation: bool,
@@ -150,47 +115,285 @@ pub struct GridPilotApp {
     /// Where the network view was drawn last frame (for "Export picture…").
     view_rect: egui::Rect,
     autopilot: Option<Autopilot>,
+    /// Messages, newest last; kept across files.
+    pub log: Vec<String>,
+    notice: notice::Notice,
+    pub prompt: Option<prompt::Prompt>,
+    autosave: files::Autosave,
+    /// What the user asked for this frame, carried out at its end.
+    commands: Vec<Command>,
+    /// The title last sent to the window.
+    title: String,
+    /// The user agreed to close with unsaved edits.
+    closing: bool,
 }
 
 impl GridPilotApp {
-    pub fn new(session: Session, dialogs: Box<dyn FileDialog>) -> Self {
-        GridPilotApp {
-            session,
+    /// The app on a project, in Run mode when the network can run (Edit mode otherwise).
+    pub fn new(project: Project, dialogs: Box<dyn FileDialog>) -> Self {
+        let mut app = GridPilotApp {
+            project,
+            mode: Mode::Edit,
+            selection: Selection::default(),
+            tool: Tool::default(),
             view: NetworkView::default(),
-            selected: None,
-            tab: Tab::default(),
+            tab: Tab::Validation,
             chart: Chart::default(),
             safety: SafetyPanel::default(),
+            inspector: inspector::Inspector::default(),
+            validation: validation_panel::ValidationPanel::default(),
+            clipboard: None,
             dialogs,
             dark: true,
             presentation: false,
             capture: capture::PendingCapture::default(),
             view_rect: egui::Rect::NOTHING,
             autopilot: None,
+            log: Vec::new(),
+            notice: notice::Notice::default(),
+            prompt: None,
+            autosave: files::Autosave::new(crate::edit::recovery::data_dir()),
+            commands: Vec::new(),
+            title: String::new(),
+            closing: false,
+        };
+        app.enter_run_mode_if_possible();
+        app
+    }
+
+    /// The app on the built-in network, or as `launch` asks.
+    pub fn launch(launch: &Launch, dialogs: Box<dyn FileDialog>) -> Result<Self, String> {
+        let project = match &launch.file {
+            Some(path) => Project::open(path)?,
+            None => Project::built_in()?,
+        };
+        let mut app = GridPilotApp::new(project, dialogs);
+        app.autosave.offer_untitled_recovery(&mut app.prompt);
+        if let Some(spec) = &launch.agent {
+            let choice = AgentChoice::parse(spec)?;
+            if let Some(session) = app.project.session_mut() {
+                session.set_agent(choice)?;
+            }
+        }
+        if launch.edit {
+            app.apply_now(Command::SetMode(Mode::Edit));
+        }
+        if let Some(tab) = &launch.tab {
+            app.tab = match tab.as_str() {
+                "safety" => Tab::Safety,
+                "log" => Tab::Log,
+                "validation" => Tab::Validation,
+                _ => Tab::Plots,
+            };
+        }
+        if let Some(name) = &launch.select {
+            let element = app
+                .find_element(name)
+                .ok_or(format!("nothing is named '{name}'"))?;
+            app.apply_now(Command::Select(Selection::single(element)));
+        }
+        if let Some(name) = &launch.menu {
+            let element = app
+                .find_element(name)
+                .ok_or(format!("nothing is named '{name}'"))?;
+            app.view.open_context_menu(element);
+        }
+        Ok(app)
+    }
+
+    /// Where recovery copies of never-saved networks go (tests give a folder of their own).
+    pub fn set_recovery_dir(&mut self, dir: PathBuf) {
+        self.autosave.set_data_dir(dir);
+    }
+
+    /// The session, when there is one.
+    pub fn session(&self) -> Option<&Session> {
+        self.project.session()
+    }
+
+    /// The network on screen: the document's in Edit mode, the run's in Run mode.
+    pub fn network(&self) -> &Network {
+        match (self.mode, self.project.session()) {
+            (Mode::Run, Some(session)) => session.network(),
+            _ => self.project.document.network(),
         }
     }
 
-    fn export_picture(&mut self, ctx: &egui::Context) {
-        let suggested = format!("{}.png", self.session.network().name);
-        if let Some(path) = self.dialogs.save("Export picture", &suggested, &["png"]) {
-            self.capture.request(ctx, path, Some(self.view_rect));
+    /// Carries out a command at once (outside a frame: at launch, in tests).
+    pub fn apply_now(&mut self, command: Command) {
+        self.commands.push(command);
+        self.apply_queued(&egui::Context::default());
+    }
+
+    /// Switches to Run mode when the network can run; stays in Edit mode and says why when not.
+    fn enter_run_mode_if_possible(&mut self) {
+        match self.project.prepare_run() {
+            Ok(_) => {
+                self.mode = Mode::Run;
+                self.tab = Tab::Plots;
+            }
+            Err(why) => {
+                self.mode = Mode::Edit;
+                self.tab = Tab::Validation;
+                let file = self.project.document.file_label();
+                self.log.push(format!("{file}: {why}"));
+            }
         }
     }
 
-    fn export_csv(&mut self) {
-        let suggested = format!("{}.csv", self.session.network().name);
-        let Some(path) = self
-            .dialogs
-            .save("Export time series", &suggested, &["csv"])
-        else {
+    /// The bus, branch or device with this name.
+    fn find_element(&self, name: &str) -> Option<ElementRef> {
+        [
+            ElementRef::Bus(name.to_string()),
+            ElementRef::Branch(name.to_string()),
+            ElementRef::Device(name.to_string()),
+        ]
+        .into_iter()
+        .find(|e| self.network().contains(e))
+    }
+
+    fn tabs_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            for &tab in Tab::of(self.mode) {
+                if ui.selectable_label(self.tab == tab, tab.label()).clicked() {
+                    self.commands.push(Command::SetTab(tab));
+                }
+            }
+        });
+    }
+
+    fn bottom_ui(&mut self, ui: &mut egui::Ui) {
+        if self.mode == Mode::Run {
+            self.timeline_ui(ui);
+        }
+        self.tabs_ui(ui);
+        match self.tab {
+            Tab::Plots => {
+                if let Some(session) = self.project.session() {
+                    let primary = self.selection.primary();
+                    if let Some(step) = plots::plots_ui(ui, &mut self.chart, session, primary) {
+                        self.commands.push(Command::Run(RunCommand::Seek(step)));
+                    }
+                }
+            }
+            Tab::Safety => {
+                if let Some(session) = self.project.session()
+                    && let Some(name) = self.safety.ui(ui, session)
+                    && let Some(element) = self.find_element(&name)
+                {
+                    self.commands.push(Command::Focus(element));
+                }
+            }
+            Tab::Validation => {
+                let doc = &self.project.document;
+                self.validation.ui(ui, doc, &mut self.commands);
+            }
+            Tab::Log => {
+                egui::ScrollArea::vertical()
+                    .stick_to_bottom(true)
+                    .show(ui, |ui| {
+                        for line in &self.log {
+                            ui.label(line);
+                        }
+                    });
+            }
+        }
+    }
+
+    fn timeline_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(session) = self.project.session() else {
             return;
         };
-        let csv = crate::io::episode_csv(&self.session.episode);
-        let message = match crate::io::write_atomic(&path, csv.as_bytes()) {
-            Ok(()) => format!("Exported the time series to {}", path.display()),
-            Err(e) => format!("{}: cannot write the file: {e}", path.display()),
+        let last = session.episode.steps.len().saturating_sub(1);
+        if last == 0 {
+            return;
+        }
+        let mut cursor = session.cursor;
+        let slider = egui::Slider::new(&mut cursor, 0..=last).text("step");
+        if ui.add(slider).changed() {
+            self.commands.push(Command::Run(RunCommand::Seek(cursor)));
+        }
+    }
+
+    fn left_ui(&mut self, ui: &mut egui::Ui) {
+        match (self.mode, self.project.session()) {
+            (Mode::Run, Some(session)) => run_panel::run_panel_ui(ui, session, &mut self.commands),
+            _ => palette::palette_ui(ui, self.tool, &self.selection, &mut self.commands),
+        }
+    }
+
+    fn right_ui(&mut self, ui: &mut egui::Ui) {
+        match (self.mode, self.project.session()) {
+            (Mode::Run, Some(session)) => {
+                inspector::live_ui(ui, session, self.selection.primary(), &mut self.commands);
+            }
+            _ => self.inspector.edit_ui(
+                ui,
+                &self.project.document,
+                self.selection.primary(),
+                &mut self.commands,
+            ),
+        }
+    }
+
+    fn view_ui(&mut self, ui: &mut egui::Ui) {
+        self.view_rect = ui.max_rect();
+        let empty = StepRecord::default();
+        let (net, state, tool) = match (self.mode, self.project.session()) {
+            (Mode::Run, Some(session)) => (session.network(), session.current(), None),
+            _ => (self.project.document.network(), &empty, Some(self.tool)),
         };
-        self.session.log.push(message);
+        let commands = &mut self.commands;
+        let mut menu = |ui: &mut egui::Ui, target: &MenuTarget| {
+            palette::context_menu_ui(ui, target, commands);
+        };
+        let menu: Option<canvas::MenuContents> = match tool {
+            Some(_) => Some(&mut menu),
+            None => None,
+        };
+        let response = self
+            .view
+            .ui(ui, net, state, self.selection.items(), tool, menu);
+        if net.buses.is_empty() && tool.is_some() {
+            palette::empty_hint_ui(ui, self.view_rect);
+        }
+        if let Some(gesture) = response.gesture {
+            self.commands.push(Command::Gesture(gesture));
+        } else if let Some(element) = response.clicked {
+            if let ElementRef::Branch(name) = &element {
+                self.commands.push(Command::ToggleBranch(name.clone()));
+            }
+            self.commands
+                .push(Command::Select(Selection::single(element)));
+        } else if response.clicked_empty {
+            self.commands.push(Command::Select(Selection::default()));
+        }
+    }
+
+    /// The window title: the network, where it is from, and `*` with unsaved edits.
+    fn title_logic(&mut self, ctx: &egui::Context) {
+        let doc = &self.project.document;
+        let dirty = if doc.is_dirty() { " *" } else { "" };
+        let title = format!(
+            "{} — {}{dirty} — GridPilot",
+            doc.network().name,
+            doc.file_label()
+        );
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    /// Asks before closing a window with unsaved edits.
+    fn close_logic(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested())
+            && self.project.document.is_dirty()
+            && !self.closing
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.commands.push(Command::Quit);
+        }
     }
 
     /// Writes a finished screenshot, and drives the scripted run of `--screenshot`.
@@ -200,201 +403,32 @@ impl GridPilotApp {
                 Ok(path) => format!("Saved a picture to {}", path.display()),
                 Err(e) => e,
             };
-            self.session.log.push(message);
+            self.log.push(message);
             if self.autopilot.is_some() {
+                self.closing = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             return;
         }
-        let Some(autopilot) = &self.autopilot else {
+        let Some(autopilot) = &mut self.autopilot else {
             return;
         };
-        if self.session.cursor < autopilot.steps && !self.session.finished() {
-            self.session.step();
+        autopilot.frames += 1;
+        let session = self
+            .project
+            .session_mut()
+            .filter(|_| self.mode == Mode::Run);
+        if let Some(session) = session
+            && session.cursor < autopilot.steps
+            && !session.finished()
+        {
+            session.step();
             ctx.request_repaint();
-        } else if !self.capture.waiting() {
+        } else if autopilot.frames > 3 && !self.capture.waiting() {
             let path = autopilot.path.clone();
             self.capture.request(ctx, path, None);
-        }
-    }
-
-    fn open_file(&mut self, path: &Path) {
-        match open_session(Some(path)) {
-            Ok(session) => {
-                self.session = session;
-                self.selected = None;
-                self.view.fit();
-            }
-            Err(e) => self.session.log.push(e),
-        }
-    }
-
-    fn save_episode(&mut self) {
-        let suggested = format!("{}.episode", self.session.network().name);
-        let Some(path) = self.dialogs.save("Save episode", &suggested, &["episode"]) else {
-            return;
-        };
-        let message = match save_episode(&self.session.episode, &path) {
-            Ok(()) => format!("Saved the episode to {}", path.display()),
-            Err(e) => format!("{}: cannot write the episode: {e}", path.display()),
-        };
-        self.session.log.push(message);
-    }
-
-    fn menu_ui(&mut self, ui: &mut egui::Ui) {
-        ui.menu_button("File", |ui| {
-            if ui.button("Open network…").clicked()
-                && let Some(path) = self.dialogs.open("Open network", &["ron", "m"])
-            {
-                self.open_file(&path);
-            }
-            if ui.button("Open episode…").clicked()
-                && let Some(path) = self.dialogs.open("Open episode", &["episode"])
-            {
-                self.open_file(&path);
-            }
-            if ui.button("Save episode…").clicked() {
-                self.save_episode();
-            }
-            ui.separator();
-            if ui.button("Export picture…").clicked() {
-                self.export_picture(&ui.ctx().clone());
-            }
-            if ui.button("Export time series CSV…").clicked() {
-                self.export_csv();
-            }
-        });
-    }
-
-    fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
-            self.menu_ui(ui);
-            ui.separator();
-            ui.strong(&self.session.network().name);
-            let mode = match self.session.mode {
-                Mode::Live => "Run",
-                Mode::Replay => "Replay",
-            };
-            ui.label(mode);
-            ui.separator();
-            let theme = if self.dark {
-                "Light theme"
-            } else {
-                "Dark theme"
-            };
-            if ui.button(theme).clicked() {
-                self.dark = !self.dark;
-            }
-            ui.toggle_value(&mut self.presentation, "Presentation");
-        });
-    }
-
-    fn timeline_ui(&mut self, ui: &mut egui::Ui) {
-        let last = self.session.episode.steps.len().saturating_sub(1);
-        if last == 0 {
-            return;
-        }
-        let mut cursor = self.session.cursor;
-        let slider = egui::Slider::new(&mut cursor, 0..=last).text("step");
-        if ui.add(slider).changed() {
-            self.session.seek(cursor);
-        }
-    }
-
-    fn bottom_ui(&mut self, ui: &mut egui::Ui) {
-        self.timeline_ui(ui);
-        ui.horizontal(|ui| {
-            ui.selectable_value(&mut self.tab, Tab::Plots, "Plots");
-            ui.selectable_value(&mut self.tab, Tab::Safety, "Safety");
-            ui.selectable_value(&mut self.tab, Tab::Log, "Log");
-        });
-        match self.tab {
-            Tab::Plots => {
-                let seek = plots::plots_ui(ui, &mut self.chart, &self.session, self.selected);
-                if let Some(step) = seek {
-                    self.session.seek(step);
-                }
-            }
-            Tab::Safety => {
-                if let Some(name) = self.safety.ui(ui, &self.session) {
-                    self.select_by_name(&name);
-                }
-            }
-            Tab::Log => {
-                egui::ScrollArea::vertical()
-                    .stick_to_bottom(true)
-                    .show(ui, |ui| {
-                        for line in &self.session.log {
-                            ui.label(line);
-                        }
-                    });
-            }
-        }
-    }
-
-    /// The bus, branch or device with this name.
-    fn find_element(&self, name: &str) -> Option<Element> {
-        let net = self.session.network();
-        net.buses
-            .iter()
-            .position(|b| b.name == name)
-            .map(Element::Bus)
-            .or_else(|| {
-                net.branches
-                    .iter()
-                    .position(|b| b.name == name)
-                    .map(Element::Branch)
-            })
-            .or_else(|| {
-                net.devices
-                    .iter()
-                    .position(|d| d.name() == name)
-                    .map(Element::Device)
-            })
-    }
-
-    /// Selects the bus, branch or device with this name and centres the view on it.
-    fn select_by_name(&mut self, name: &str) {
-        if let Some(element) = self.find_element(name) {
-            self.selected = Some(element);
-            self.view.center_on(element);
-        }
-    }
-
-    fn shortcuts(&mut self, ctx: &egui::Context) {
-        let (space, right) = ctx.input(|i| {
-            (
-                i.key_pressed(egui::Key::Space),
-                i.key_pressed(egui::Key::ArrowRight),
-            )
-        });
-        let wants_keyboard = ctx.egui_wants_keyboard_input();
-        if space && !wants_keyboard {
-            self.session.playing = !self.session.playing && !self.session.finished();
-        }
-        if right && !wants_keyboard {
-            self.session.step();
-        }
-        if ctx.input(|i| i.key_pressed(egui::Key::F11)) {
-            let full = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
-            ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));
-        }
-        if ctx.input(|i| i.key_pressed(egui::Key::ArrowLeft)) && !wants_keyboard {
-            self.session.seek(self.session.cursor.saturating_sub(1));
-        }
-        if ctx.input_mut(|i| {
-            i.consume_key(
-                egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
-                egui::Key::S,
-            )
-        }) || ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::S))
-        {
-            self.save_episode();
-        }
-        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::O))
-            && let Some(path) = self.dialogs.open("Open network", &["ron", "m"])
-        {
-            self.open_file(&path);
+        } else {
+            ctx.request_repaint();
         }
     }
 
@@ -410,62 +444,68 @@ impl GridPilotApp {
 
 impl eframe::App for GridPilotApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        self.apply_style(ctx);
-        self.shortcuts(ctx);
-        self.session.advance(ctx.input(|i| i.stable_dt));
-        self.capture_logic(ctx);
-        if self.session.playing {
-            ctx.request_repaint();
-        }
+        self.frame_logic(ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
-        egui::Panel::left("run_panel")
+        self.frame_ui(ui);
+    }
+}
+
+impl GridPilotApp {
+    /// Queues a command for the next frame.
+    pub fn queue(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
+    /// What runs before each frame is drawn: shortcuts, commands, playing, autosave.
+    pub fn frame_logic(&mut self, ctx: &egui::Context) {
+        self.apply_style(ctx);
+        shortcuts::shortcuts(ctx, self.mode, &mut self.commands);
+        self.close_logic(ctx);
+        self.apply_queued(ctx);
+        if let Some(session) = self
+            .project
+            .session_mut()
+            .filter(|_| self.mode == Mode::Run)
+        {
+            session.advance(ctx.input(|i| i.stable_dt));
+            if session.playing {
+                ctx.request_repaint();
+            }
+        }
+        self.drain_session_log();
+        self.autosave
+            .tick(&self.project.document, ctx.input(|i| i.time));
+        self.capture_logic(ctx);
+        self.title_logic(ctx);
+    }
+
+    /// Draws the window, then carries out what the user did.
+    pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::top("top_bar").show(ui, |ui| menus::top_bar_ui(ui, self));
+        egui::Panel::left("left_panel")
             .default_size(230.0)
-            .show(ui, |ui| {
-                run_panel::run_panel_ui(ui, &mut self.session, self.dialogs.as_mut())
-            });
+            .show(ui, |ui| self.left_ui(ui));
         egui::Panel::right("inspector")
-            .default_size(280.0)
+            .default_size(300.0)
             .show(ui, |ui| {
-                inspector::inspector_ui(ui, &mut self.session, self.selected)
+                egui::ScrollArea::vertical().show(ui, |ui| self.right_ui(ui));
             });
         egui::Panel::bottom("bottom")
             .default_size(260.0)
             .resizable(true)
             .show(ui, |ui| self.bottom_ui(ui));
         egui::CentralPanel::default().show(ui, |ui| {
-            self.view_rect = ui.max_rect();
-            let response = self.view.ui(
-                ui,
-                self.session.network(),
-                self.session.current(),
-                self.selected,
-            );
-            if let Some(element) = response.clicked {
-                self.selected = Some(element);
-                if let Element::Branch(k) = element {
-                    self.toggle_branch_by_human(k);
-                }
-            } else if response.clicked_empty {
-                self.selected = None;
-            }
+            self.view_ui(ui);
+            self.notice.ui(ui, self.view_rect);
         });
-    }
-}
-
-impl GridPilotApp {
-    /// In Run mode with the Human agent, clicking a switchable branch opens or closes it at
-    /// the next step.
-    fn toggle_branch_by_human(&mut self, k: usize) {
-        if self.session.agent_choice != AgentChoice::Human || self.session.mode != Mode::Live {
-            return;
+        if let Some(prompt) = &self.prompt
+            && let Some(answer) = prompt::prompt_ui(ui.ctx(), prompt)
+        {
+            self.prompt = None;
+            self.commands.extend(answer);
         }
-        let component = format!("{}.closed", self.session.network().branches[k].name);
-        if let Some(closed) = self.session.human(&component) {
-            self.session
-                .set_human(&component, if closed >= 0.5 { 0.0 } else { 1.0 });
-        }
+        self.apply_queued(&ui.ctx().clone());
     }
 }

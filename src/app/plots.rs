@@ -3,9 +3,8 @@
 
 use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, VLine};
 
-use super::canvas::Element;
 use super::session::Session;
-use crate::model::Device;
+use crate::model::{Device, ElementRef};
 use crate::sim::episode::StepRecord;
 
 /// Which chart the plots tab shows.
@@ -23,7 +22,7 @@ pub fn plots_ui(
     ui: &mut egui::Ui,
     chart: &mut Chart,
     session: &Session,
-    selected: Option<Element>,
+    selected: Option<&ElementRef>,
 ) -> Option<usize> {
     ui.horizontal(|ui| {
         ui.selectable_value(chart, Chart::Voltages, "Voltages");
@@ -145,22 +144,31 @@ fn reward_series(session: &Session, stride: usize) -> Series {
     })
 }
 
-fn selected_series(session: &Session, selected: Option<Element>, stride: usize) -> Series {
+fn selected_series(session: &Session, selected: Option<&ElementRef>, stride: usize) -> Series {
     let net = session.network();
-    match selected {
-        Some(Element::Bus(i)) => {
+    let Some(element) = selected else {
+        return Vec::new();
+    };
+    let Some(index) = net.position_of(element) else {
+        return Vec::new();
+    };
+    match element {
+        ElementRef::Bus(_) => {
+            let i = index;
             let name = format!("{} |V| (p.u.)", net.buses[i].name);
             per_element(session, stride, std::iter::once(name), |s, _| {
                 s.bus_vm_pu[i]
             })
         }
-        Some(Element::Branch(k)) => {
+        ElementRef::Branch(_) => {
+            let k = index;
             let name = format!("{} S (MVA)", net.branches[k].name);
             per_element(session, stride, std::iter::once(name), |s, _| {
                 s.branch_s_mva[k]
             })
         }
-        Some(Element::Device(k)) => {
+        ElementRef::Device(_) => {
+            let k = index;
             let dev = &net.devices[k];
             let mut names = vec![
                 format!("{} P (MW)", dev.name()),
@@ -179,6 +187,5 @@ fn selected_series(session: &Session, selected: Option<Element>, stride: usize) 
                 _ => s.soc_mwh[storage],
             })
         }
-        None => Vec::new(),
     }
 }

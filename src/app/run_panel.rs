@@ -1,102 +1,112 @@
 //! The run panel: who operates the grid, episode settings, play controls, clock and reward.
 
-use super::dialogs::FileDialog;
-use super::session::{AgentChoice, Mode, Session};
+use super::command::{AgentFile, Command};
+use super::session::{AgentChoice, Playback, RunCommand, Session};
 
 /// Draws the run panel.
-pub fn run_panel_ui(ui: &mut egui::Ui, session: &mut Session, dialogs: &mut dyn FileDialog) {
+pub fn run_panel_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
     ui.heading("Run");
-    if session.mode == Mode::Live {
-        agent_picker_ui(ui, session, dialogs);
-        settings_ui(ui, session);
+    if session.playback == Playback::Live {
+        agent_picker_ui(ui, session, commands);
+        settings_ui(ui, session, commands);
     } else {
         ui.label(format!("Replaying: {}", session.episode.agent));
     }
     ui.separator();
-    controls_ui(ui, session);
+    controls_ui(ui, session, commands);
     ui.separator();
     clock_ui(ui, session);
     ui.separator();
     reward_ui(ui, session);
 }
 
-fn agent_picker_ui(ui: &mut egui::Ui, session: &mut Session, dialogs: &mut dyn FileDialog) {
-    let mut picked = None;
+fn agent_picker_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
     egui::ComboBox::from_label("Agent")
         .selected_text(session.agent_choice.label())
         .show_ui(ui, |ui| {
-            for (label, choice) in [
-                ("Human", Some(AgentChoice::Human)),
-                ("Do nothing", Some(AgentChoice::DoNothing)),
-                ("Random", Some(AgentChoice::Random)),
-                ("Linear policy…", None),
-                ("Schedule…", None),
-            ] {
+            let choices = [
+                (
+                    "Human",
+                    Command::Run(RunCommand::SetAgent(AgentChoice::Human)),
+                ),
+                (
+                    "Do nothing",
+                    Command::Run(RunCommand::SetAgent(AgentChoice::DoNothing)),
+                ),
+                (
+                    "Random",
+                    Command::Run(RunCommand::SetAgent(AgentChoice::Random)),
+                ),
+                (
+                    "Linear policy…",
+                    Command::PickAgentFile(AgentFile::LinearPolicy),
+                ),
+                ("Schedule…", Command::PickAgentFile(AgentFile::Schedule)),
+            ];
+            for (label, command) in choices {
                 if ui.selectable_label(false, label).clicked() {
-                    picked = Some((label, choice));
+                    commands.push(command);
                 }
             }
         });
-    let Some((label, choice)) = picked else {
-        return;
-    };
-    let choice = choice.or_else(|| match label {
-        "Linear policy…" => dialogs
-            .open("Linear policy", &["ron"])
-            .map(AgentChoice::Linear),
-        _ => dialogs
-            .open("Schedule of actions", &["csv"])
-            .map(AgentChoice::Schedule),
-    });
-    if let Some(choice) = choice
-        && let Err(e) = session.set_agent(choice)
-    {
-        session.log.push(e);
-    }
 }
 
-fn settings_ui(ui: &mut egui::Ui, session: &mut Session) {
+fn settings_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
     let cycle = session.scenario_cycle();
     egui::Grid::new("run_settings")
         .num_columns(2)
         .show(ui, |ui| {
+            let mut seed = session.seed;
             let label = ui.label("Seed");
-            ui.add(egui::DragValue::new(&mut session.seed))
-                .labelled_by(label.id);
+            if ui
+                .add(egui::DragValue::new(&mut seed))
+                .labelled_by(label.id)
+                .changed()
+            {
+                commands.push(Command::Run(RunCommand::SetSeed(seed)));
+            }
             ui.end_row();
+            let mut start = session.start_time_index;
             let label = ui.label("Start time");
-            let start = egui::DragValue::new(&mut session.start_time_index)
-                .range(0..=cycle.saturating_sub(1));
-            ui.add(start).labelled_by(label.id);
+            let drag = egui::DragValue::new(&mut start).range(0..=cycle.saturating_sub(1));
+            if ui.add(drag).labelled_by(label.id).changed() {
+                commands.push(Command::Run(RunCommand::SetStartTime(start)));
+            }
             ui.end_row();
+            let mut length = session.episode_steps;
             let label = ui.label("Episode length");
-            let length = egui::DragValue::new(&mut session.episode_steps).range(1..=1_000_000);
-            ui.add(length).labelled_by(label.id);
+            let drag = egui::DragValue::new(&mut length).range(1..=1_000_000);
+            if ui.add(drag).labelled_by(label.id).changed() {
+                commands.push(Command::Run(RunCommand::SetEpisodeLength(length)));
+            }
             ui.end_row();
         });
 }
 
-fn controls_ui(ui: &mut egui::Ui, session: &mut Session) {
+fn controls_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
+    let mut run = |command| commands.push(Command::Run(command));
     ui.horizontal(|ui| {
-        if session.mode == Mode::Live && ui.button("Reset").clicked() {
-            session.reset();
+        if session.playback == Playback::Live && ui.button("Reset").clicked() {
+            run(RunCommand::Reset);
         }
         let play = if session.playing { "Pause" } else { "Play" };
         if ui.button(play).clicked() {
-            session.playing = !session.playing && !session.finished();
+            run(RunCommand::TogglePlay);
         }
         if ui.button("Back").clicked() {
-            session.seek(session.cursor.saturating_sub(1));
+            run(RunCommand::StepBack);
         }
         if ui.button("Step").clicked() {
-            session.step();
+            run(RunCommand::Step);
         }
     });
-    ui.add(
-        egui::Slider::new(&mut session.steps_per_s, 0.5..=60.0)
-            .logarithmic(true)
-            .text("steps/s"),
-    );
+    let mut speed = session.steps_per_s;
+    let slider = egui::Slider::new(&mut speed, 0.5..=60.0)
+        .logarithmic(true)
+        .text("steps/s");
+    if ui.add(slider).changed() {
+        run(RunCommand::SetSpeed(speed));
+    }
 }
 
 fn clock_ui(ui: &mut egui::Ui, session: &Session) {

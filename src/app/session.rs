@@ -66,11 +66,34 @@ fn file_name(p: &Path) -> String {
     )
 }
 
-/// Whether the window runs the simulator or plays back a recording.
+/// Whether the session runs the simulator or plays back a recording.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub enum Playback {
     Live,
     Replay,
+}
+
+/// Everything the user can do to a run: the run panel, the timeline, the inspector's human
+/// controls and the shortcuts all send these, and [`Session::apply`] carries them out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunCommand {
+    Reset,
+    /// Play if paused, pause if playing.
+    TogglePlay,
+    Pause,
+    Step,
+    StepBack,
+    Seek(usize),
+    SetAgent(AgentChoice),
+    SetSpeed(f32),
+    SetSeed(u64),
+    SetStartTime(usize),
+    SetEpisodeLength(usize),
+    /// A human operator's setpoint, by action component.
+    SetHuman {
+        component: String,
+        value: f64,
+    },
 }
 
 /// The session behind the window.
@@ -86,7 +109,7 @@ pub struct Session {
     pub episode: Episode,
     /// The step on screen (index into `episode.steps`).
     pub cursor: usize,
-    pub mode: Mode,
+    pub playback: Playback,
     pub playing: bool,
     pub steps_per_s: f32,
     observation: Vec<f64>,
@@ -122,7 +145,7 @@ impl Session {
             episode_steps,
             episode,
             cursor: 0,
-            mode: Mode::Live,
+            playback: Playback::Live,
             playing: false,
             steps_per_s: 4.0,
             observation: Vec::new(),
@@ -144,7 +167,7 @@ impl Session {
             episode.agent, episode.network.name, session.episode_steps
         ));
         session.episode = episode;
-        session.mode = Mode::Replay;
+        session.playback = Playback::Replay;
         session.cursor = 0;
         Ok(session)
     }
@@ -165,9 +188,9 @@ impl Session {
     /// Whether the run has reached its end (episode length, or terminated).
     pub fn finished(&self) -> bool {
         let last = self.episode.steps.last();
-        match self.mode {
-            Mode::Replay => self.cursor + 1 >= self.episode.steps.len(),
-            Mode::Live => {
+        match self.playback {
+            Playback::Replay => self.cursor + 1 >= self.episode.steps.len(),
+            Playback::Live => {
                 last.is_some_and(|s| s.terminated || s.truncated)
                     || self.episode.steps.len() > self.episode_steps
             }
@@ -193,6 +216,31 @@ impl Session {
         Ok(())
     }
 
+    /// Carries out what the user asked for.
+    pub fn apply(&mut self, command: RunCommand) {
+        match command {
+            RunCommand::Reset if self.playback == Playback::Live => self.reset(),
+            RunCommand::Reset => {}
+            RunCommand::TogglePlay => self.playing = !self.playing && !self.finished(),
+            RunCommand::Pause => self.playing = false,
+            RunCommand::Step => self.step(),
+            RunCommand::StepBack => self.seek(self.cursor.saturating_sub(1)),
+            RunCommand::Seek(step) => self.seek(step),
+            RunCommand::SetAgent(choice) => {
+                if let Err(e) = self.set_agent(choice) {
+                    self.log.push(e);
+                }
+            }
+            RunCommand::SetSpeed(steps_per_s) => self.steps_per_s = steps_per_s.clamp(0.1, 1000.0),
+            RunCommand::SetSeed(seed) => self.seed = seed,
+            RunCommand::SetStartTime(index) => {
+                self.start_time_index = index.min(self.scenario_cycle().saturating_sub(1));
+            }
+            RunCommand::SetEpisodeLength(steps) => self.episode_steps = steps.max(1),
+            RunCommand::SetHuman { component, value } => self.set_human(&component, value),
+        }
+    }
+
     /// Starts a new live episode with the current settings.
     pub fn reset(&mut self) {
         let options = ResetOptions {
@@ -214,7 +262,7 @@ impl Session {
         self.agent.reset();
         self.human_action = self.env.do_nothing_action();
         self.episode = Episode::start(&self.env, &self.agent_choice.spec(), self.seed, &options);
-        self.mode = Mode::Live;
+        self.playback = Playback::Live;
         self.cursor = 0;
         self.playing = false;
     }
@@ -222,7 +270,7 @@ impl Session {
     /// One step forward: the agent acts and the simulator steps (live), or the next recorded
     /// step is shown (replay).
     pub fn step(&mut self) {
-        if self.mode == Mode::Replay || self.cursor + 1 < self.episode.steps.len() {
+        if self.playback == Playback::Replay || self.cursor + 1 < self.episode.steps.len() {
             self.cursor = (self.cursor + 1).min(self.episode.steps.len() - 1);
             return;
         }
@@ -263,7 +311,7 @@ impl Session {
             }
             self.since_last_step_s -= period;
             self.step();
-            if self.mode == Mode::Replay && self.finished() {
+            if self.playback == Playback::Replay && self.finished() {
                 self.playing = false;
             }
         }

@@ -15,6 +15,21 @@ pub enum BenchCommand {
     Env(BenchEnvArgs),
     /// CPU time to build and tessellate one animated frame of the network view (1920×1080).
     View(BenchViewArgs),
+    /// CPU time of moving one bus and of undoing it, each with the whole window's next frame,
+    /// in Edit mode (1920×1080, no window).
+    Edit(BenchEditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchEditArgs {
+    /// A network (.ron, .m) or an episode file.
+    file: PathBuf,
+    /// How many move-and-undo pairs to time.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u16).range(1..))]
+    pairs: u16,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -61,6 +76,7 @@ pub fn run(cmd: &BenchCommand) -> Result<ExitCode, String> {
         BenchCommand::Pf(args) => bench_pf(args),
         BenchCommand::Env(args) => bench_env(args),
         BenchCommand::View(args) => bench_view(args),
+        BenchCommand::Edit(args) => bench_edit(args),
     }
 }
 
@@ -188,6 +204,41 @@ fn bench_view(args: &BenchViewArgs) -> Result<ExitCode, String> {
             args.file.display(),
             times[times.len() - 1],
             args.frames
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_edit(args: &BenchEditArgs) -> Result<ExitCode, String> {
+    let times = gridpilot::app::edit_times_ms(&args.file, usize::from(args.pairs))?;
+    let (moves, undos): (Vec<f64>, Vec<f64>) = (
+        times.iter().step_by(2).copied().collect(),
+        times.iter().skip(1).step_by(2).copied().collect(),
+    );
+    let median = |mut t: Vec<f64>| {
+        t.sort_by(f64::total_cmp);
+        t[t.len() / 2]
+    };
+    let max = |t: &[f64]| t.iter().copied().fold(0.0, f64::max);
+    let median_ms = median(times.clone());
+    let max_ms = max(&times);
+    if args.json {
+        let report = json!({
+            "file": args.file.display().to_string(),
+            "pairs": args.pairs,
+            "median_ms": median_ms,
+            "max_ms": max_ms,
+            "move_median_ms": median(moves.clone()),
+            "undo_median_ms": median(undos.clone()),
+        });
+        println!("{report}");
+    } else {
+        println!(
+            "{}: move a bus or undo it, plus the next frame: median {median_ms:.2} ms, max {max_ms:.2} ms over {} pairs (move {:.2} ms, undo {:.2} ms median), 1920×1080",
+            args.file.display(),
+            args.pairs,
+            median(moves),
+            median(undos)
         );
     }
     Ok(ExitCode::SUCCESS)

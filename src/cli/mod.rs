@@ -47,6 +47,9 @@ enum Command {
 pub struct GuiArgs {
     /// A network (.ron, .m) or an episode file; ANM6-Easy when left out.
     file: Option<std::path::PathBuf>,
+    /// Open in Edit mode.
+    #[arg(long)]
+    edit: bool,
     /// Who operates the grid: human, do-nothing, random, linear:POLICY.ron, schedule:ACTIONS.csv
     #[arg(long)]
     agent: Option<String>,
@@ -60,17 +63,22 @@ pub struct GuiArgs {
     #[arg(long, value_parser = ["glow", "wgpu"], default_value = "glow")]
     renderer: String,
     /// The bottom tab to show.
-    #[arg(long, value_parser = ["plots", "safety", "log"])]
+    #[arg(long, value_parser = ["plots", "safety", "validation", "log"])]
     tab: Option<String>,
     /// Select a bus, branch or device by name.
     #[arg(long)]
     select: Option<String>,
+    /// In Edit mode, open the right-click menu of this element (for screenshots).
+    #[arg(long)]
+    menu: Option<String>,
 }
 
 impl GuiArgs {
     fn launch(self) -> gridpilot::app::Launch {
         gridpilot::app::Launch {
             file: self.file,
+            edit: self.edit,
+            menu: self.menu,
             agent: self.agent,
             play_steps: self.play_steps,
             screenshot: self.screenshot,

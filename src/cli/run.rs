@@ -61,9 +61,10 @@ pub struct ReplayArgs {
     verify: bool,
 }
 
-/// Opens a network file as an environment; CSV profiles are found beside it.
+/// Opens a network file as an environment; CSV profiles are found beside it. A network without
+/// a scenario runs a plain day at its file values, as in the app.
 pub fn open_environment(path: &Path) -> Result<Environment, String> {
-    let net = super::read_network(path)?;
+    let net = super::read_network(path)?.runnable();
     let dir = path.parent().unwrap_or(Path::new("."));
     Environment::new(net, dir).map_err(|e| format!("{}: {e}", path.display()))
 }

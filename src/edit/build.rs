@@ -198,12 +198,8 @@ pub fn connect(net: &Network, from: &str, to: &str) -> Option<(Edit, ElementRef)
         return None;
     }
     let name = branch_name(net, from, to);
-    let mut branch = Branch::line(name.clone(), from, to, 0.0, 0.0);
-    if a.base_kv == b.base_kv {
-        let z_base_ohm = a.base_kv * a.base_kv / net.base_mva;
-        branch.r_pu = LINE_R_OHM / z_base_ohm;
-        branch.x_pu = LINE_X_OHM / z_base_ohm;
-    } else {
+    let mut branch = line(net, name.clone(), a, to);
+    if a.base_kv != b.base_kv {
         branch.x_pu = TRANSFORMER_X * net.base_mva / TRANSFORMER_MVA;
         branch.r_pu = 0.1 * branch.x_pu;
         branch.rating_mva = Some(TRANSFORMER_MVA);
@@ -216,6 +212,52 @@ pub fn connect(net: &Network, from: &str, to: &str) -> Option<(Edit, ElementRef)
     Some((Edit::Insert(placed), ElementRef::Branch(name)))
 }
 
+/// A new bus at `at`, at the voltage of `from`, and a line to it from `from`: drawing a line
+/// into empty space.
+pub fn connect_to_new_bus(net: &Network, from: &str, at: Position) -> Option<(Edit, ElementRef)> {
+    let source = net.bus(from)?;
+    let name = net.unused_name(&ElementRef::Bus(String::new()), "bus");
+    let mut bus = Bus::new(name.clone(), source.base_kv);
+    bus.position = at;
+    let branch_name = format!("{from}-{name}");
+    let branch = line(net, branch_name.clone(), source, &name);
+    let placed = Placed {
+        buses: vec![(net.buses.len(), bus)],
+        branches: vec![(net.branches.len(), branch)],
+        ..Placed::default()
+    };
+    let edit = Edit::Group {
+        label: format!("add bus {name} and line {branch_name}"),
+        edits: vec![Edit::Insert(placed)],
+    };
+    Some((edit, ElementRef::Branch(branch_name)))
+}
+
+/// A line of the default length from `from` to the bus named `to`, at `from`'s voltage.
+fn line(net: &Network, name: String, from: &Bus, to: &str) -> Branch {
+    let z_base_ohm = from.base_kv * from.base_kv / net.base_mva;
+    Branch::line(
+        name,
+        from.name.clone(),
+        to,
+        LINE_R_OHM / z_base_ohm,
+        LINE_X_OHM / z_base_ohm,
+    )
+}
+
+/// Moves a device to another bus.
+pub fn reattach(net: &Network, device: &str, bus: &str) -> Option<Edit> {
+    let mut moved = net.device(device)?.clone();
+    if moved.bus() == bus || net.bus(bus).is_none() {
+        return None;
+    }
+    moved.set_bus(bus);
+    Some(Edit::Group {
+        label: format!("move {device} to {bus}"),
+        edits: vec![Edit::SetDevice(moved)],
+    })
+}
+
 fn branch_name(net: &Network, from: &str, to: &str) -> String {
     let base = format!("{from}-{to}");
     let taken = net.names_of_kind(&ElementRef::Branch(String::new()));
@@ -225,17 +267,22 @@ fn branch_name(net: &Network, from: &str, to: &str) -> String {
     crate::model::unused_name(&taken, &format!("{base}#"))
 }
 
-/// A transformer at nominal ratio with a ±10 % tap changer in 1.25 % steps.
+/// A transformer at nominal ratio with a tap changer.
 pub fn transformer() -> BranchKind {
     BranchKind::Transformer {
         tap_ratio: 1.0,
         shift_deg: 0.0,
-        tap_changer: Some(TapChanger {
-            min_position: -8,
-            max_position: 8,
-            step_pct: 1.25,
-            position: 0,
-        }),
+        tap_changer: Some(tap_changer()),
+    }
+}
+
+/// A tap changer of ±10 % in 1.25 % steps, at the middle.
+pub fn tap_changer() -> TapChanger {
+    TapChanger {
+        min_position: -8,
+        max_position: 8,
+        step_pct: 1.25,
+        position: 0,
     }
 }
 

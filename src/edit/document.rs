@@ -9,15 +9,29 @@ use super::history::History;
 use crate::io::{LoadError, load_network, save_network};
 use crate::model::Network;
 
+/// Where a document's network came from, for the title bar and for finding the files it names.
+#[derive(Debug, Clone, PartialEq)]
+enum Origin {
+    /// Created in the editor.
+    New,
+    /// A GridPilot network file (the document's `path`).
+    File,
+    /// Imported from a MATPOWER case.
+    Imported(PathBuf),
+    /// Built into GridPilot.
+    BuiltIn,
+    /// The network of a recorded episode.
+    Recording(PathBuf),
+}
+
 /// A network open for editing.
 #[derive(Debug, Clone)]
 pub struct Document {
     network: Network,
-    /// Where Save writes: a GridPilot network file. `None` for a new network or an imported
-    /// case, which Save asks a name for.
+    /// Where Save writes: a GridPilot network file. `None` for a network that came from
+    /// anywhere else, which Save asks a name for.
     path: Option<PathBuf>,
-    /// The file the network was read from when it is not `path` (an imported MATPOWER case).
-    imported_from: Option<PathBuf>,
+    origin: Origin,
     history: History,
     /// The history state that matches the file on disk.
     saved_state: u64,
@@ -26,15 +40,45 @@ pub struct Document {
 impl Document {
     /// An empty network, not yet saved anywhere.
     pub fn new_network(name: &str) -> Self {
-        Document::from_network(Network::new(name, 100.0), None)
+        Document::with_origin(Network::new(name, 100.0), Origin::New)
     }
 
     /// A network already in memory; `path` is the GridPilot file it matches, if any.
     pub fn from_network(network: Network, path: Option<PathBuf>) -> Self {
+        let origin = if path.is_some() {
+            Origin::File
+        } else {
+            Origin::New
+        };
+        Document {
+            path,
+            ..Document::with_origin(network, origin)
+        }
+    }
+
+    /// The network GridPilot is built with.
+    pub fn built_in(network: Network) -> Self {
+        Document::with_origin(network, Origin::BuiltIn)
+    }
+
+    /// The network of the episode recorded in `episode_file`.
+    pub fn recording(network: Network, episode_file: &Path) -> Self {
+        Document::with_origin(network, Origin::Recording(episode_file.to_path_buf()))
+    }
+
+    /// Unsaved edits recovered after a crash: of the network file `file` when they were one's.
+    /// The document counts as changed until saved.
+    pub fn recovered(network: Network, file: Option<PathBuf>) -> Self {
+        let mut doc = Document::from_network(network, file);
+        doc.saved_state = u64::MAX;
+        doc
+    }
+
+    fn with_origin(network: Network, origin: Origin) -> Self {
         Document {
             network,
-            path,
-            imported_from: None,
+            path: None,
+            origin,
             history: History::default(),
             saved_state: 0,
         }
@@ -43,14 +87,14 @@ impl Document {
     /// Opens a network file (`.ron`), or imports a MATPOWER case (`.m`) as a new network.
     pub fn open(path: &Path) -> Result<Self, LoadError> {
         let network = load_network(path)?;
-        let is_gridpilot_file = path.extension().is_some_and(|e| e == "ron");
-        let mut doc = Document::from_network(network, None);
-        if is_gridpilot_file {
-            doc.path = Some(path.to_path_buf());
+        if path.extension().is_some_and(|e| e == "ron") {
+            Ok(Document::from_network(network, Some(path.to_path_buf())))
         } else {
-            doc.imported_from = Some(path.to_path_buf());
+            Ok(Document::with_origin(
+                network,
+                Origin::Imported(path.to_path_buf()),
+            ))
         }
-        Ok(doc)
     }
 
     pub fn network(&self) -> &Network {
@@ -63,9 +107,11 @@ impl Document {
 
     /// Where CSV series named by the network are found: beside its file.
     pub fn base_dir(&self) -> &Path {
-        self.path
-            .as_deref()
-            .or(self.imported_from.as_deref())
+        let source = match &self.origin {
+            Origin::Imported(p) | Origin::Recording(p) => Some(p.as_path()),
+            _ => self.path.as_deref(),
+        };
+        source
             .and_then(Path::parent)
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."))
@@ -118,7 +164,8 @@ impl Document {
         self.state() != self.saved_state
     }
 
-    /// The file name shown in the title: `case14.ron`, `case14.m (imported)` or `untitled`.
+    /// Where the network is from, for the title: `case14.ron`, `case14.m (imported)`,
+    /// `built-in`, `run.episode (recording)` or `untitled`.
     pub fn file_label(&self) -> String {
         let name = |p: &Path| {
             p.file_name().map_or_else(
@@ -126,10 +173,12 @@ impl Document {
                 |n| n.to_string_lossy().into_owned(),
             )
         };
-        match (&self.path, &self.imported_from) {
+        match (&self.path, &self.origin) {
             (Some(p), _) => name(p),
-            (None, Some(p)) => format!("{} (imported)", name(p)),
-            (None, None) => "untitled".to_string(),
+            (None, Origin::Imported(p)) => format!("{} (imported)", name(p)),
+            (None, Origin::Recording(p)) => format!("{} (recording)", name(p)),
+            (None, Origin::BuiltIn) => "built-in".to_string(),
+            (None, Origin::New | Origin::File) => "untitled".to_string(),
         }
     }
 
@@ -151,7 +200,7 @@ impl Document {
         };
         save_network(&self.network, &path)?;
         self.path = Some(path.clone());
-        self.imported_from = None;
+        self.origin = Origin::File;
         self.saved_state = self.state();
         Ok(path)
     }

@@ -35,6 +35,13 @@ pub fn recovery_path(file: Option<&Path>, data_dir: &Path) -> PathBuf {
     }
 }
 
+/// The network file a recovery copy beside it belongs to (`None` for a network never saved).
+pub fn original_of(recovery: &Path) -> Option<PathBuf> {
+    let name = recovery.file_name()?.to_str()?;
+    let original = name.strip_prefix('.')?.strip_suffix(".recovery.ron")?;
+    Some(recovery.with_file_name(original))
+}
+
 fn untitled_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("recovery")
 }

@@ -17,12 +17,14 @@ impl Selection {
         }
     }
 
+    /// The elements, each once, in order.
     pub fn from_elements(elements: impl IntoIterator<Item = ElementRef>) -> Self {
-        let mut selection = Selection::default();
-        for e in elements {
-            selection.add(e);
-        }
-        selection
+        let mut seen = HashSet::new();
+        let items = elements
+            .into_iter()
+            .filter(|e| seen.insert(e.clone()))
+            .collect();
+        Selection { items }
     }
 
     pub fn items(&self) -> &[ElementRef] {
@@ -103,10 +105,5 @@ impl Selection {
                 *e = from.renamed(to);
             }
         }
-    }
-
-    /// The distinct elements, for lookups.
-    pub fn set(&self) -> HashSet<&ElementRef> {
-        self.items.iter().collect()
     }
 }

@@ -54,6 +54,21 @@ impl Scenario {
         }
     }
 
+    /// The settings without the profiles (cheap to copy, for editing them).
+    pub fn settings(&self) -> Scenario {
+        Scenario {
+            time_step_h: self.time_step_h,
+            episode_steps: self.episode_steps,
+            start_time_index: self.start_time_index,
+            steps_per_cycle: self.steps_per_cycle,
+            discount: self.discount,
+            profiles: Vec::new(),
+            reward: self.reward.clone(),
+            protection: self.protection.clone(),
+            power_flow: self.power_flow,
+        }
+    }
+
     /// The profile of a device, if it has one.
     pub fn profile(&self, device: &str) -> Option<&Profile> {
         self.profiles.iter().find(|p| p.device == device)

@@ -431,9 +431,13 @@ impl Scenario {
             ));
         }
         let mut problems = c.problems;
+        if self.profiles.is_empty() {
+            return problems;
+        }
+        let devices: HashMap<&str, &Device> = net.devices.iter().map(|d| (d.name(), d)).collect();
         let mut seen = HashSet::new();
         for profile in &self.profiles {
-            problems.extend(profile_problems(profile, net, &mut seen));
+            problems.extend(profile_problems(profile, &devices, &mut seen));
         }
         problems
     }
@@ -444,14 +448,14 @@ pub const MAX_ITERATIONS: usize = 1_000;
 
 fn profile_problems<'a>(
     profile: &'a Profile,
-    net: &Network,
+    devices: &HashMap<&str, &Device>,
     seen: &mut HashSet<&'a str>,
 ) -> Vec<Problem> {
     let mut c = Checker::new(Subject::profile(&profile.device));
     if !seen.insert(profile.device.as_str()) {
         c.invalid("the device has more than one profile");
     }
-    match net.device(&profile.device) {
+    match devices.get(profile.device.as_str()) {
         None => c.invalid("no device has this name"),
         Some(Device::Load(_) | Device::Renewable(_)) => {}
         Some(other) => c.invalid(format!(

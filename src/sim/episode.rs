@@ -9,8 +9,9 @@ use super::env::{Environment, Event, ResetOptions, StepResult};
 use super::{Clipping, RewardTerms, Violation};
 use crate::model::{Device, Network};
 
-/// The solved state at one step (step 0 is the state after reset).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The solved state at one step (step 0 is the state after reset). The default, with no
+/// values, draws a network that has not been solved.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StepRecord {
     pub step: usize,
     pub time_index: usize,

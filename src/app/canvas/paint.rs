@@ -4,6 +4,7 @@
 //! Layers, bottom to top, all in one mesh: highlights, branches, flow markers, transformer
 //! symbols, buses, violation rings, devices; then the labels, the only separate shapes.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use egui::{Align2, Color32, Galley, Pos2, Rect, Shape, vec2};
@@ -26,10 +27,17 @@ pub struct FrameInput<'a> {
     pub geometry: &'a Geometry,
     pub scene: &'a Scene,
     pub flow: &'a FlowAnimation,
-    pub selected: Option<Element>,
+    pub selected: &'a [Element],
     pub hovered: Option<Element>,
     /// Drives the pulse of violation rings.
     pub time_s: f64,
+}
+
+impl FrameInput<'_> {
+    /// Whether the state holds a solution to draw values from.
+    fn solved(&self) -> bool {
+        !self.state.bus_vm_pu.is_empty()
+    }
 }
 
 /// Collects shapes, and lays out text with the context's fonts.
@@ -113,12 +121,12 @@ pub fn paint_frame(ctx: &egui::Context, palette: Palette, input: &FrameInput) ->
     // One mesh for every layer, in drawing order: egui then copies it once.
     let items = scene.branches.len() + scene.buses.len() + 12 * scene.devices.len();
     let mut pen = Pen::with_capacity(scene.feather_px, items);
-    if let Some(hovered) = input.hovered.filter(|h| Some(*h) != input.selected) {
+    if let Some(hovered) = input.hovered.filter(|h| !input.selected.contains(h)) {
         let color = palette.selection.gamma_multiply(0.45);
-        highlight(&mut pen, input, &refs, hovered, color);
+        highlight(&mut pen, input, &refs, &[hovered], color);
     }
-    if let Some(selected) = input.selected {
-        highlight(&mut pen, input, &refs, selected, palette.selection);
+    if !input.selected.is_empty() {
+        highlight(&mut pen, input, &refs, input.selected, palette.selection);
     }
     branches(&mut pen, input, &refs);
     if scene.lod.markers {
@@ -303,6 +311,9 @@ fn device_symbol(
         }),
     };
     glyphs::glyph(pen, device, visible.center, &glyph_style);
+    if !input.solved() {
+        return;
+    }
     let p_mw = input.state.device_p_mw.get(k).copied().unwrap_or(0.0);
     let reference_mw = info::device_capacity_mw(device).unwrap_or(match device {
         Device::Shunt(_) => refs.largest_shunt_mw,
@@ -338,32 +349,36 @@ fn power_bar_rect(visible: &VisibleDevice, size: f32) -> Rect {
     Rect::from_center_size(visible.center + vec2(0.0, offset), vec2(0.9 * size, height))
 }
 
-/// The halo under a selected or hovered element.
+/// The halo under selected or hovered elements: one pass over what is on screen, however many
+/// are selected.
 fn highlight(
     pen: &mut Pen,
     input: &FrameInput,
     refs: &References,
-    element: Element,
+    elements: &[Element],
     color: Color32,
 ) {
     let scene = input.scene;
-    match element {
-        Element::Bus(i) => {
-            if let Some(bus) = scene.buses.iter().find(|b| b.index == i) {
-                pen.rect(bus.bar.expand(4.0), color);
-            }
+    let wanted: HashSet<Element> = elements.iter().copied().collect();
+    for bus in scene
+        .buses
+        .iter()
+        .filter(|b| wanted.contains(&Element::Bus(b.index)))
+    {
+        pen.rect(bus.bar.expand(4.0), color);
+    }
+    for branch in &scene.branches {
+        if wanted.contains(&Element::Branch(branch.index)) {
+            let (_, width) = branch_look(input, refs, branch.index);
+            pen.line(branch.ends, width + 8.0, color);
         }
-        Element::Branch(k) => {
-            if let Some(branch) = scene.branches.iter().find(|b| b.index == k) {
-                let (_, width) = branch_look(input, refs, k);
-                pen.line(branch.ends, width + 8.0, color);
-            }
-        }
-        Element::Device(k) => {
-            if let Some(device) = scene.devices.iter().find(|d| d.index == k) {
-                pen.disc(device.center, 0.75 * scene.lod.glyph_px(), color);
-            }
-        }
+    }
+    for device in scene
+        .devices
+        .iter()
+        .filter(|d| wanted.contains(&Element::Device(d.index)))
+    {
+        pen.disc(device.center, 0.75 * scene.lod.glyph_px(), color);
     }
 }
 
@@ -375,7 +390,8 @@ fn labels(canvas: &mut Canvas, input: &FrameInput, refs: &References) {
             bus_label(canvas, input, bus);
         }
     }
-    if lod.values {
+    // A network that has not been solved (being edited) has names but no values.
+    if lod.values && input.solved() {
         for branch in &input.scene.branches {
             branch_label(canvas, input, refs, branch);
         }
@@ -397,7 +413,7 @@ fn bus_label(canvas: &mut Canvas, input: &FrameInput, bus: &VisibleBus) {
     let name = input.net.buses[bus.index].name.clone();
     let (font, color) = (canvas.palette.name_font.clone(), canvas.palette.text);
     let rect = canvas.text(pos, anchor, name, font, color, true);
-    if input.scene.lod.values {
+    if input.scene.lod.values && input.solved() {
         let vm_pu = input
             .state
             .bus_vm_pu

@@ -134,21 +134,28 @@ pub struct Scene {
 }
 
 impl Scene {
-    /// Lays out everything of `geometry` that falls in `viewport` under `screen_from_grid`.
+    /// Lays out everything of `geometry` that falls in `viewport` under `screen_from_grid`,
+    /// with the buses of `moving` (if any) shifted by its offset: a drag in progress.
     pub fn new(
         geometry: &Geometry,
         screen_from_grid: TSTransform,
         viewport: Rect,
         pixels_per_point: f32,
+        moving: Option<(&[usize], Vec2)>,
     ) -> Self {
         let size_px = geometry.symbol_grid * screen_from_grid.scaling;
         // Items just outside still show their symbols and labels at the border.
         let margin = viewport.expand(size_px.min(MAX_SYMBOL_PX) * 3.0);
-        let bus_screen: Vec<Pos2> = geometry
+        let mut bus_screen: Vec<Pos2> = geometry
             .bus_grid
             .iter()
             .map(|&p| screen_from_grid * p)
             .collect();
+        if let Some((buses, offset)) = moving {
+            for &i in buses {
+                bus_screen[i] += offset;
+            }
+        }
         let on_screen: Vec<usize> = (0..bus_screen.len())
             .filter(|&i| margin.contains(bus_screen[i]))
             .collect();

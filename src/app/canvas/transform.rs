@@ -15,8 +15,12 @@ const LARGEST_SYMBOL_PX: f32 = 400.0;
 const ZOOM_PER_SCROLL_PX: f32 = 1.0 / 200.0;
 
 /// The transform that shows all of `bounds_grid` centred in `viewport`. A diagram with no
-/// extent (one bus) is shown as if it spanned four symbols.
+/// extent (one bus) is shown as if it spanned four symbols; an empty one (a new network) at one
+/// point per diagram unit, so new buses land where they are clicked with sensible units.
 pub fn fit(bounds_grid: Rect, symbol_grid: f32, viewport: Rect) -> TSTransform {
+    if bounds_grid.size() == Vec2::ZERO && bounds_grid.min == Pos2::ZERO {
+        return centred(Pos2::ZERO, 1.0, viewport);
+    }
     let extent_grid = bounds_grid.size().max(Vec2::splat(symbol_grid * 4.0));
     let room_px = (viewport.size() - Vec2::splat(2.0 * FIT_MARGIN_PX)).max(Vec2::splat(1.0));
     let scale = (room_px.x / extent_grid.x).min(room_px.y / extent_grid.y);

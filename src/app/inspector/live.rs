@@ -1,27 +1,37 @@
-//! The inspector: live values of the selected bus, branch or device, and — when a human
+//! Run mode's inspector: live values of the selected bus, branch or device, and — when a human
 //! operates the grid — its controls.
 
-use super::canvas::Element;
-use super::session::{AgentChoice, Mode, Session};
-use crate::model::Device;
+use super::super::command::Command;
+use super::super::session::{AgentChoice, Playback, RunCommand, Session};
+use super::capitalised;
+use crate::model::{Device, ElementRef};
 
 /// Draws the inspector for the selected element.
-pub fn inspector_ui(ui: &mut egui::Ui, session: &mut Session, selected: Option<Element>) {
+pub fn live_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    selected: Option<&ElementRef>,
+    commands: &mut Vec<Command>,
+) {
     ui.heading("Inspector");
     let Some(element) = selected else {
         ui.label("Click a bus, branch or device in the view.");
         return;
     };
-    let name = match element {
-        Element::Bus(i) => bus_ui(ui, session, i),
-        Element::Branch(k) => branch_ui(ui, session, k),
-        Element::Device(k) => device_ui(ui, session, k),
+    let Some(index) = session.network().position_of(element) else {
+        ui.label(format!("{} is not in this run.", element.name()));
+        return;
     };
-    if session.agent_choice == AgentChoice::Human && session.mode == Mode::Live {
+    let name = match element {
+        ElementRef::Bus(_) => bus_ui(ui, session, index),
+        ElementRef::Branch(_) => branch_ui(ui, session, index),
+        ElementRef::Device(_) => device_ui(ui, session, index),
+    };
+    if session.agent_choice == AgentChoice::Human && session.playback == Playback::Live {
         ui.separator();
-        controls_ui(ui, session, &name);
-        if let Element::Device(k) = element
-            && let Some((lo, hi)) = session.feasible_p_range_mw(k)
+        controls_ui(ui, session, &name, commands);
+        if let ElementRef::Device(_) = element
+            && let Some((lo, hi)) = session.feasible_p_range_mw(index)
         {
             ui.label(format!("Feasible now: P from {lo:.2} to {hi:.2} MW"));
         }
@@ -115,15 +125,8 @@ fn device_ui(ui: &mut egui::Ui, session: &Session, k: usize) -> String {
     device.name().to_string()
 }
 
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
-}
-
 /// Sliders and buttons for every action component of the element.
-fn controls_ui(ui: &mut egui::Ui, session: &mut Session, element: &str) {
+fn controls_ui(ui: &mut egui::Ui, session: &Session, element: &str, commands: &mut Vec<Command>) {
     let prefix = format!("{element}.");
     let components: Vec<_> = session
         .action_space()
@@ -168,7 +171,8 @@ fn controls_ui(ui: &mut egui::Ui, session: &mut Session, element: &str) {
                 .changed(),
         };
         if changed {
-            session.set_human(&c.name, value);
+            let component = c.name.clone();
+            commands.push(Command::Run(RunCommand::SetHuman { component, value }));
         }
     }
 }

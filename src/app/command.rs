@@ -1,0 +1,124 @@
+//! Everything the user can ask of the app, as values. Menus, panels, the network view and the
+//! shortcuts push [`Command`]s; the app carries them out in one place at the end of the frame
+//! ([`super::GridPilotApp::apply`]), so each action is written once whichever way it was asked.
+
+use std::path::PathBuf;
+
+use super::canvas::{Gesture, Tool};
+use super::session::RunCommand;
+use crate::edit::{Edit, Selection};
+use crate::model::ElementRef;
+
+/// Edit or Run: the switch in the top bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    Edit,
+    #[default]
+    Run,
+}
+
+/// The bottom panel's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Plots,
+    Safety,
+    Validation,
+    Log,
+}
+
+impl Tab {
+    /// The tabs each mode shows.
+    pub fn of(mode: Mode) -> &'static [Tab] {
+        match mode {
+            Mode::Edit => &[Tab::Validation, Tab::Log],
+            Mode::Run => &[Tab::Plots, Tab::Safety, Tab::Log],
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Plots => "Plots",
+            Tab::Safety => "Safety",
+            Tab::Validation => "Validation",
+            Tab::Log => "Log",
+        }
+    }
+}
+
+/// Which kind of file an agent is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgentFile {
+    LinearPolicy,
+    Schedule,
+}
+
+/// One thing the user asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    // Files. Those that replace the document ask first when it has unsaved edits.
+    NewNetwork,
+    /// Asks for a network (`.ron`, or a `.m` case imported as a new network).
+    OpenNetwork,
+    /// Asks for a MATPOWER case to import.
+    ImportMatpower,
+    OpenEpisode,
+    /// A network or episode file, by path.
+    OpenFile(PathBuf),
+    Save,
+    SaveAs,
+    SaveEpisode,
+    /// Saves the recording set aside when edits started a new run.
+    SavePreviousEpisode,
+    ExportPicture,
+    ExportCsv,
+    /// The window is closing.
+    Quit,
+    /// Carries out a command that would discard unsaved edits: the user said so.
+    Discarding(Box<Command>),
+    /// Saves the document, then carries out the command if the save went through.
+    SaveAndThen(Box<Command>),
+    /// Opens a recovery copy left by a crash.
+    Recover(PathBuf),
+    /// Deletes a recovery copy the user does not want.
+    DiscardRecovery(PathBuf),
+
+    SetMode(Mode),
+    SetTab(Tab),
+    SetTool(Tool),
+
+    // Editing (Edit mode).
+    Edit(Edit),
+    /// An edit that joins the previous one with the same key (a slider being dragged).
+    EditMerging {
+        edit: Edit,
+        key: String,
+    },
+    /// Ends a run of merged edits.
+    SealEdits,
+    Gesture(Gesture),
+    Undo,
+    Redo,
+    DeleteSelection,
+    Copy,
+    /// Pastes the clipboard, or the fragment in this text (the system clipboard's).
+    Paste(Option<String>),
+    SelectAll,
+
+    Select(Selection),
+    /// Selects an element and centres the view on it.
+    Focus(ElementRef),
+
+    // Running.
+    Run(RunCommand),
+    /// Asks for a policy or schedule file and makes it the agent.
+    PickAgentFile(AgentFile),
+    /// A click on a branch with the Human agent: open or close it at the next step.
+    ToggleBranch(String),
+
+    SetDark(bool),
+    SetPresentation(bool),
+    ToggleFullscreen,
+    /// Tells the user something went wrong (or right), in the log and on the window.
+    Notify(String),
+}

@@ -1,0 +1,278 @@
+//! Opening, saving and exporting, and the autosave that keeps a recovery copy of unsaved edits.
+
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
+
+use super::GridPilotApp;
+use super::command::{Command, Mode};
+use super::project::Project;
+use super::prompt::Prompt;
+use crate::edit::{Document, recovery};
+use crate::io::{load_network, save_episode};
+use crate::sim::episode::Episode;
+
+impl GridPilotApp {
+    /// Carries out a command about files (the caller has dealt with unsaved edits).
+    pub(super) fn apply_file_command(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::NewNetwork => {
+                let project = Project::new(Document::new_network("untitled"));
+                self.replace_project(project, false);
+            }
+            Command::OpenNetwork => self.ask_and_open("Open network", &["ron", "m"]),
+            Command::ImportMatpower => self.ask_and_open("Import MATPOWER case", &["m"]),
+            Command::OpenEpisode => self.ask_and_open("Open episode", &["episode"]),
+            Command::OpenFile(path) => self.open_path(&path),
+            Command::Save => {
+                self.save();
+            }
+            Command::SaveAs => {
+                self.save_as();
+            }
+            Command::SaveEpisode => {
+                if let Some(episode) = self.project.session().map(|s| s.episode.clone()) {
+                    self.save_episode(&episode);
+                }
+            }
+            Command::SavePreviousEpisode => {
+                if let Some(episode) = self.project.previous_episode.clone() {
+                    self.save_episode(&episode);
+                }
+            }
+            Command::ExportPicture => self.export_picture(ctx),
+            Command::ExportCsv => self.export_csv(),
+            Command::Quit => {
+                self.autosave.forget(&self.project.document);
+                self.closing = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Command::Recover(path) => self.recover(&path),
+            Command::DiscardRecovery(path) => recovery::remove(&path),
+            other => self.log.push(format!("(nothing to do for {other:?})")),
+        }
+    }
+
+    fn ask_and_open(&mut self, title: &str, extensions: &[&str]) {
+        if let Some(path) = self.dialogs.open(title, extensions) {
+            self.open_path(&path);
+        }
+    }
+
+    /// Opens a network or episode file; a file that cannot be opened is said so in a dialog.
+    fn open_path(&mut self, path: &Path) {
+        match Project::open(path) {
+            Ok(project) => {
+                self.replace_project(project, true);
+                self.log.push(format!("Opened {}", path.display()));
+                if path.extension().is_some_and(|e| e == "ron") {
+                    self.autosave.offer_recovery(path, &mut self.prompt);
+                }
+            }
+            Err(message) => {
+                self.log.push(message.clone());
+                self.prompt = Some(Prompt::Message(message));
+            }
+        }
+    }
+
+    /// Puts another project in the window: in Run mode when `run` and it can run, else in Edit
+    /// mode. The recovery copy of the document it replaces goes (its edits were saved or
+    /// discarded).
+    fn replace_project(&mut self, project: Project, run: bool) {
+        self.autosave.forget(&self.project.document);
+        self.project = project;
+        self.selection.clear();
+        self.view.fit();
+        if run {
+            self.enter_run_mode_if_possible();
+        } else {
+            self.mode = Mode::Edit;
+            self.tab = super::Tab::Validation;
+        }
+    }
+
+    /// Saves the document to its file, asking for one if it has none. Returns whether it was
+    /// saved.
+    pub(super) fn save(&mut self) -> bool {
+        match self.project.document.save() {
+            Ok(Some(path)) => self.saved(&path),
+            Ok(None) => self.save_as(),
+            Err(e) => {
+                self.save_failed(self.project.document.path().map(Path::to_path_buf), &e);
+                false
+            }
+        }
+    }
+
+    fn save_as(&mut self) -> bool {
+        let suggested = format!("{}.ron", self.project.document.network().name);
+        let Some(path) = self.dialogs.save("Save network", &suggested, &["ron"]) else {
+            return false;
+        };
+        match self.project.document.save_as(&path) {
+            Ok(path) => self.saved(&path),
+            Err(e) => {
+                self.save_failed(Some(path), &e);
+                false
+            }
+        }
+    }
+
+    fn saved(&mut self, path: &Path) -> bool {
+        self.autosave.forget_all();
+        self.notify(format!("Saved {}", path.display()));
+        true
+    }
+
+    fn save_failed(&mut self, path: Option<PathBuf>, error: &std::io::Error) {
+        let at = path.map_or_else(String::new, |p| format!("{}: ", p.display()));
+        let message = format!("{at}cannot save the network: {error}");
+        self.log.push(message.clone());
+        self.prompt = Some(Prompt::Message(message));
+    }
+
+    fn save_episode(&mut self, episode: &Episode) {
+        let suggested = format!("{}.episode", episode.network.name);
+        let Some(path) = self.dialogs.save("Save episode", &suggested, &["episode"]) else {
+            return;
+        };
+        match save_episode(episode, &path) {
+            Ok(()) => self.notify(format!("Saved the episode to {}", path.display())),
+            Err(e) => {
+                let message = format!("{}: cannot write the episode: {e}", path.display());
+                self.log.push(message.clone());
+                self.prompt = Some(Prompt::Message(message));
+            }
+        }
+    }
+
+    fn export_picture(&mut self, ctx: &egui::Context) {
+        let suggested = format!("{}.png", self.network().name);
+        if let Some(path) = self.dialogs.save("Export picture", &suggested, &["png"]) {
+            self.capture.request(ctx, path, Some(self.view_rect));
+        }
+    }
+
+    fn export_csv(&mut self) {
+        let Some(session) = self.project.session() else {
+            return;
+        };
+        let suggested = format!("{}.csv", session.network().name);
+        let csv = crate::io::episode_csv(&session.episode);
+        let Some(path) = self
+            .dialogs
+            .save("Export time series", &suggested, &["csv"])
+        else {
+            return;
+        };
+        match crate::io::write_atomic(&path, csv.as_bytes()) {
+            Ok(()) => self.notify(format!("Exported the time series to {}", path.display())),
+            Err(e) => self.notify(format!("{}: cannot write the file: {e}", path.display())),
+        }
+    }
+
+    /// Opens a recovery copy as unsaved edits: of its network file when it was one's, else of a
+    /// new network.
+    fn recover(&mut self, path: &Path) {
+        let network = match load_network(path) {
+            Ok(network) => network,
+            Err(e) => {
+                self.prompt = Some(Prompt::Message(format!("Cannot recover: {e}")));
+                return;
+            }
+        };
+        let file = recovery::original_of(path).filter(|f| f.exists());
+        let document = Document::recovered(network, file);
+        self.replace_project(Project::new(document), false);
+        recovery::remove(path);
+        self.notify(format!("Recovered unsaved edits from {}", path.display()));
+    }
+}
+
+/// How often unsaved edits are copied to the recovery file.
+const AUTOSAVE_INTERVAL_S: f64 = 60.0;
+
+/// Writes a recovery copy of a document with unsaved edits every minute, on a thread of its
+/// own so the window never waits for the disk.
+pub struct Autosave {
+    data_dir: PathBuf,
+    last_write_s: f64,
+    /// The recovery file and the document state it holds.
+    written: Option<(PathBuf, u64)>,
+    writing: Option<JoinHandle<()>>,
+}
+
+impl Autosave {
+    pub fn new(data_dir: PathBuf) -> Self {
+        Autosave {
+            data_dir,
+            last_write_s: 0.0,
+            written: None,
+            writing: None,
+        }
+    }
+
+    /// Where recovery copies of networks never saved go (tests point it at a folder of their
+    /// own).
+    pub fn set_data_dir(&mut self, dir: PathBuf) {
+        self.data_dir = dir;
+    }
+
+    /// Called every frame: writes a copy once a minute while the document has unsaved edits
+    /// that are not in the copy yet.
+    pub fn tick(&mut self, doc: &Document, now_s: f64) {
+        if !doc.is_dirty() || now_s - self.last_write_s < AUTOSAVE_INTERVAL_S {
+            return;
+        }
+        if self.writing.as_ref().is_some_and(|w| !w.is_finished()) {
+            return;
+        }
+        self.last_write_s = now_s;
+        let path = recovery::recovery_path(doc.path(), &self.data_dir);
+        if self.written == Some((path.clone(), doc.state())) {
+            return;
+        }
+        self.written = Some((path.clone(), doc.state()));
+        let network = doc.network().clone();
+        self.writing = Some(std::thread::spawn(move || {
+            // A copy that cannot be written is retried next minute; the document is untouched.
+            let _ = recovery::write(&path, &network);
+        }));
+    }
+
+    /// Removes the recovery copy of `doc` (its edits were saved or discarded).
+    pub fn forget(&mut self, doc: &Document) {
+        self.wait();
+        recovery::remove(&recovery::recovery_path(doc.path(), &self.data_dir));
+        self.written = None;
+    }
+
+    /// Removes the last copy written, wherever it went (the document was saved, maybe under a
+    /// new name).
+    fn forget_all(&mut self) {
+        self.wait();
+        if let Some((path, _)) = self.written.take() {
+            recovery::remove(&path);
+        }
+    }
+
+    fn wait(&mut self) {
+        if let Some(writing) = self.writing.take() {
+            let _ = writing.join();
+        }
+    }
+
+    /// Offers the recovery copy of a network file opened, if a newer one exists.
+    pub fn offer_recovery(&self, file: &Path, prompt: &mut Option<Prompt>) {
+        if let Some(found) = recovery::find_for(file, &self.data_dir) {
+            *prompt = Some(Prompt::Recover(found));
+        }
+    }
+
+    /// At start: offers the newest copy of a network that was never saved, if one was left.
+    pub fn offer_untitled_recovery(&self, prompt: &mut Option<Prompt>) {
+        if let Some(found) = recovery::find_untitled(&self.data_dir).into_iter().next() {
+            *prompt = Some(Prompt::Recover(found));
+        }
+    }
+}
