@@ -121,7 +121,7 @@ fn recorded_episodes_are_byte_identical_and_verify() {
 
 #[test]
 fn bad_run_arguments_get_one_clear_line() {
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 5] = [
         (
             &["run", "--network", ANM6, "--agent", "genius"],
             "unknown agent 'genius'",
@@ -142,10 +142,6 @@ fn bad_run_arguments_get_one_clear_line() {
             &["run", "--network", ANM6, "--start-step", "96"],
             "start time index 96 is outside 0..96",
         ),
-        (
-            &["run", "--network", "../shared/cases/case14.m"],
-            "has no scenario section",
-        ),
     ];
     for (args, expected) in cases {
         let out = gridpilot(args);
@@ -157,4 +153,18 @@ fn bad_run_arguments_get_one_clear_line() {
     let out = gridpilot(&["replay", &missing]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr_line(&out).contains("no/such.episode"));
+}
+
+#[test]
+fn a_network_without_a_scenario_runs_a_plain_day_as_in_the_app() {
+    let out = gridpilot(&["run", "--network", "../shared/cases/case14.m", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let steps: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(steps.len(), 24, "a day of hourly steps");
+    assert_eq!(steps[23]["truncated"], serde_json::Value::Bool(true));
+    assert_eq!(steps[0]["time_index"], serde_json::json!(1));
 }
