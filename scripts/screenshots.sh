@@ -10,3 +10,8 @@ shot --agent do-nothing --play-steps 12 --tab safety --screenshot screenshots/sa
 "$bin" run --network networks/case33bw_feeder.ron --agent random --seed 3 --out /tmp/gridpilot-feeder.episode >/dev/null
 shot /tmp/gridpilot-feeder.episode --play-steps 60 --select battery_30 --screenshot screenshots/replay-feeder.png
 shot networks/case118_transmission.ron --play-steps 30 --screenshot screenshots/case118.png
+# Edit mode: a feeder whose external grid was deleted, so the validation list has something
+# to say, with the device menu of a bus open.
+sed '/ExternalGrid/d' networks/three_bus_feeder.ron > /tmp/gridpilot-no-grid.ron
+shot /tmp/gridpilot-no-grid.ron --edit --select substation --menu substation --screenshot screenshots/edit-menu.png
+shot networks/case33bw_feeder.ron --edit --select 18 --screenshot screenshots/edit-feeder.png

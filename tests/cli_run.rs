@@ -158,7 +158,12 @@ fn bad_run_arguments_get_one_clear_line() {
 #[test]
 fn a_network_without_a_scenario_runs_a_plain_day_as_in_the_app() {
     let out = gridpilot(&["run", "--network", "../shared/cases/case14.m", "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     let steps: Vec<serde_json::Value> = text
         .lines()

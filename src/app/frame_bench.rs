@@ -47,10 +47,18 @@ pub fn frame_times_ms(file: &Path, frames: usize) -> Result<Vec<f64>, String> {
     Ok(times)
 }
 
-/// Milliseconds for moving one bus and for undoing it, each measured as the edit plus the whole
-/// window's next frame (panels, validation list, network view, tessellation), in Edit mode,
-/// `pairs` times each.
-pub fn edit_times_ms(file: &Path, pairs: usize) -> Result<Vec<f64>, String> {
+/// What `gridpilot bench edit` measures, in milliseconds.
+pub struct EditTimes {
+    /// Moving one bus, then undoing it, alternately: each the edit plus the next frame.
+    pub edits_ms: Vec<f64>,
+    /// Frames with no edit, for comparison.
+    pub idle_ms: Vec<f64>,
+}
+
+/// Times moving one bus and undoing it, each measured as the edit plus the whole window's next
+/// frame (panels, validation list, network view, tessellation), in Edit mode, `pairs` times
+/// each; and as many frames without an edit.
+pub fn edit_times_ms(file: &Path, pairs: usize) -> Result<EditTimes, String> {
     let project = Project::open(file)?;
     let mut app = GridPilotApp::new(project, Box::new(ScriptedDialogs::default()));
     app.apply_now(Command::SetMode(Mode::Edit));
@@ -76,20 +84,23 @@ pub fn edit_times_ms(file: &Path, pairs: usize) -> Result<Vec<f64>, String> {
     for _ in 0..3 {
         frame(&mut app);
     }
-    let mut times = Vec::with_capacity(2 * pairs);
+    let mut edits_ms = Vec::with_capacity(2 * pairs);
     for _ in 0..pairs {
-        let moved = build::move_buses(
-            app.project.document.network(),
-            std::slice::from_ref(&bus),
-            10.0,
-            5.0,
-        );
+        let net = app.project.document.network();
+        let moved = build::move_buses(net, std::slice::from_ref(&bus), 10.0, 5.0);
         for command in [Command::Edit(moved), Command::Undo] {
             let start = Instant::now();
             app.queue(command);
             frame(&mut app);
-            times.push(start.elapsed().as_secs_f64() * 1e3);
+            edits_ms.push(start.elapsed().as_secs_f64() * 1e3);
         }
     }
-    Ok(times)
+    let idle_ms = (0..2 * pairs)
+        .map(|_| {
+            let start = Instant::now();
+            frame(&mut app);
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    Ok(EditTimes { edits_ms, idle_ms })
 }

@@ -16,9 +16,14 @@ pub fn top_bar_ui(ui: &mut egui::Ui, app: &mut GridPilotApp) {
         mode_switch_ui(ui, app.mode, &mut commands);
         ui.separator();
         let doc = &app.project.document;
-        let dirty = if doc.is_dirty() { " *" } else { "" };
         ui.strong(&doc.network().name);
-        ui.weak(format!("{}{dirty}", doc.file_label()));
+        let file = doc.file_label();
+        if file != doc.network().name {
+            ui.weak(file);
+        }
+        if doc.is_dirty() {
+            ui.weak("*").on_hover_text("Unsaved changes");
+        }
         if app.mode == Mode::Run
             && let Some(session) = app.project.session()
             && session.playback == Playback::Replay

@@ -26,7 +26,7 @@ mod validation_panel;
 
 pub use command::{AgentFile, Command, Mode, Tab};
 pub use dialogs::{FileDialog, NativeDialogs, ScriptedDialogs};
-pub use frame_bench::{edit_times_ms, frame_times_ms};
+pub use frame_bench::{EditTimes, edit_times_ms, frame_times_ms};
 pub use project::{DEFAULT_NETWORK, Project, RunRefused, RunStart};
 pub use session::{AgentChoice, Playback, RunCommand, Session};
 
@@ -442,6 +442,18 @@ impl GridPilotApp {
     }
 }
 
+/// Fills the panel and scrolls its content, so that content never resizes the panel.
+fn fixed(ui: &mut egui::Ui, content: impl FnOnce(&mut egui::Ui)) {
+    let size = ui.available_size();
+    egui::ScrollArea::both()
+        .auto_shrink([false, false])
+        .max_width(size.x)
+        .show(ui, |ui| {
+            ui.set_max_width(size.x - 12.0);
+            content(ui);
+        });
+}
+
 impl eframe::App for GridPilotApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.frame_logic(ctx);
@@ -484,18 +496,26 @@ impl GridPilotApp {
     /// Draws the window, then carries out what the user did.
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         egui::Panel::top("top_bar").show(ui, |ui| menus::top_bar_ui(ui, self));
+        // Panels keep the size the user gave them whatever they show: each fills its space and
+        // scrolls what does not fit, so the network view never jumps under the pointer.
         egui::Panel::left("left_panel")
-            .default_size(230.0)
-            .show(ui, |ui| self.left_ui(ui));
-        egui::Panel::right("inspector")
-            .default_size(300.0)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| self.right_ui(ui));
-            });
-        egui::Panel::bottom("bottom")
-            .default_size(260.0)
             .resizable(true)
-            .show(ui, |ui| self.bottom_ui(ui));
+            .default_size(230.0)
+            .size_range(180.0..=420.0)
+            .show(ui, |ui| fixed(ui, |ui| self.left_ui(ui)));
+        egui::Panel::right("inspector")
+            .resizable(true)
+            .default_size(320.0)
+            .size_range(240.0..=600.0)
+            .show(ui, |ui| fixed(ui, |ui| self.right_ui(ui)));
+        egui::Panel::bottom("bottom")
+            .resizable(true)
+            .default_size(240.0)
+            .size_range(120.0..=700.0)
+            .show(ui, |ui| {
+                ui.set_min_size(ui.available_size());
+                self.bottom_ui(ui);
+            });
         egui::CentralPanel::default().show(ui, |ui| {
             self.view_ui(ui);
             self.notice.ui(ui, self.view_rect);

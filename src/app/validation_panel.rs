@@ -10,18 +10,18 @@ use crate::sim::Severity;
 /// The list, checked again only when the document changes.
 #[derive(Debug, Default)]
 pub struct ValidationPanel {
-    /// The document state the report is for, and the report.
-    checked: Option<(u64, ValidationReport)>,
+    /// The document version the report is for, and the report.
+    checked: Option<((u64, u64), ValidationReport)>,
 }
 
 impl ValidationPanel {
     /// The problems of the document as it is now.
     pub fn report(&mut self, doc: &Document) -> &ValidationReport {
-        let state = doc.state();
-        if self.checked.as_ref().is_none_or(|(s, _)| *s != state) {
+        let version = doc.version();
+        if self.checked.as_ref().is_none_or(|(v, _)| *v != version) {
             // Without a scenario the network runs a plain day, which has nothing to check.
             let report = doc.network().validate();
-            self.checked = Some((state, report));
+            self.checked = Some((version, report));
         }
         &self.checked.as_ref().expect("checked just now").1
     }

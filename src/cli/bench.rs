@@ -210,15 +210,14 @@ fn bench_view(args: &BenchViewArgs) -> Result<ExitCode, String> {
 }
 
 fn bench_edit(args: &BenchEditArgs) -> Result<ExitCode, String> {
-    let times = gridpilot::app::edit_times_ms(&args.file, usize::from(args.pairs))?;
+    let measured = gridpilot::app::edit_times_ms(&args.file, usize::from(args.pairs))?;
+    let times = measured.edits_ms;
+    let idle_ms = median_of(measured.idle_ms);
     let (moves, undos): (Vec<f64>, Vec<f64>) = (
         times.iter().step_by(2).copied().collect(),
         times.iter().skip(1).step_by(2).copied().collect(),
     );
-    let median = |mut t: Vec<f64>| {
-        t.sort_by(f64::total_cmp);
-        t[t.len() / 2]
-    };
+    let median = median_of;
     let max = |t: &[f64]| t.iter().copied().fold(0.0, f64::max);
     let median_ms = median(times.clone());
     let max_ms = max(&times);
@@ -230,11 +229,12 @@ fn bench_edit(args: &BenchEditArgs) -> Result<ExitCode, String> {
             "max_ms": max_ms,
             "move_median_ms": median(moves.clone()),
             "undo_median_ms": median(undos.clone()),
+            "idle_frame_median_ms": idle_ms,
         });
         println!("{report}");
     } else {
         println!(
-            "{}: move a bus or undo it, plus the next frame: median {median_ms:.2} ms, max {max_ms:.2} ms over {} pairs (move {:.2} ms, undo {:.2} ms median), 1920×1080",
+            "{}: move a bus or undo it, plus the next frame: median {median_ms:.2} ms, max {max_ms:.2} ms over {} pairs (move {:.2} ms, undo {:.2} ms median; a frame with no edit {idle_ms:.2} ms), 1920×1080",
             args.file.display(),
             args.pairs,
             median(moves),
@@ -242,4 +242,9 @@ fn bench_edit(args: &BenchEditArgs) -> Result<ExitCode, String> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn median_of(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times.get(times.len() / 2).copied().unwrap_or(f64::NAN)
 }

@@ -3,6 +3,7 @@
 //! running, and a run is built from it when the user asks.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::command::{Edit, EditError};
 use super::history::History;
@@ -27,6 +28,8 @@ enum Origin {
 /// A network open for editing.
 #[derive(Debug, Clone)]
 pub struct Document {
+    /// Tells documents apart (two new documents both start in state 0).
+    id: u64,
     network: Network,
     /// Where Save writes: a GridPilot network file. `None` for a network that came from
     /// anywhere else, which Save asks a name for.
@@ -75,7 +78,9 @@ impl Document {
     }
 
     fn with_origin(network: Network, origin: Origin) -> Self {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         Document {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             network,
             path: None,
             origin,
@@ -156,6 +161,12 @@ impl Document {
     /// mean an equal network.
     pub fn state(&self) -> u64 {
         self.history.state()
+    }
+
+    /// Identifies the network's current content across documents: what caches of anything
+    /// computed from the network are keyed by.
+    pub fn version(&self) -> (u64, u64) {
+        (self.id, self.state())
     }
 
     /// Whether the network differs from its file (a network never saved counts as changed once

@@ -9,6 +9,7 @@ mod bus;
 mod components;
 mod device;
 mod element;
+mod names;
 mod scenario;
 mod validate;
 
@@ -20,12 +21,11 @@ pub use device::{
     Storage,
 };
 pub use element::{ElementRef, Subject, unused_name};
+pub use names::{NameHasher, NameMap, NameSet};
 pub use scenario::{
     DailyShape, PowerFlowSettings, Profile, Protection, RewardSettings, Scenario, Series,
 };
 pub use validate::{MAX_ITERATIONS, Problem, ValidationReport};
-
-use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -60,8 +60,8 @@ impl Network {
         }
     }
 
-    /// The position of every bus in `buses`, by name.
-    pub fn bus_indices(&self) -> HashMap<&str, usize> {
+    /// The position of every bus in `buses`, by name (the last, for a name used twice).
+    pub fn bus_indices(&self) -> NameMap<'_, usize> {
         self.buses
             .iter()
             .enumerate()

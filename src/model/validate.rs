@@ -8,8 +8,8 @@ use std::fmt;
 
 use super::scenario::{Profile, Series};
 use super::{
-    Branch, BranchKind, Bus, BusComponents, Capability, Device, ElementRef, Network, Scenario,
-    Subject,
+    Branch, BranchKind, Bus, BusComponents, Capability, Device, ElementRef, NameMap, NameSet,
+    Network, Scenario, Subject,
 };
 
 /// One thing wrong with a network.
@@ -106,14 +106,16 @@ impl fmt::Display for ValidationReport {
     }
 }
 
-/// Collects the problems of one subject at a time.
-struct Checker {
-    subject: Subject,
+/// Collects the problems of one subject at a time. The subject (names copied into strings) is
+/// only made when there is a problem: most elements have none, and a 10,000-bus network is
+/// checked after every edit.
+struct Checker<'a> {
+    subject: &'a dyn Fn() -> Subject,
     problems: Vec<Problem>,
 }
 
-impl Checker {
-    fn new(subject: Subject) -> Self {
+impl<'a> Checker<'a> {
+    fn new(subject: &'a dyn Fn() -> Subject) -> Self {
         Checker {
             subject,
             problems: Vec::new(),
@@ -131,7 +133,7 @@ impl Checker {
             "it must be a finite number"
         };
         self.problems.push(Problem::InvalidValue {
-            subject: self.subject.clone(),
+            subject: (self.subject)(),
             field,
             value,
             reason: reason.to_string(),
@@ -159,13 +161,15 @@ impl Checker {
     }
 
     fn within(&mut self, field: &'static str, value: f64, lo: f64, hi: f64, what: &str) {
-        let rule = format!("it lies outside {what} [{lo}, {hi}]");
-        self.value(field, value, |v| v >= lo && v <= hi, &rule);
+        if !(value >= lo && value <= hi) {
+            let rule = format!("it lies outside {what} [{lo}, {hi}]");
+            self.value(field, value, |_| false, &rule);
+        }
     }
 
     fn invalid(&mut self, reason: impl Into<String>) {
         self.problems.push(Problem::Invalid {
-            subject: self.subject.clone(),
+            subject: (self.subject)(),
             reason: reason.into(),
         });
     }
@@ -183,7 +187,8 @@ impl Checker {
 impl Bus {
     /// Problems with the bus's own values (not its connections).
     pub fn problems(&self) -> Vec<Problem> {
-        let mut c = Checker::new(Subject::bus(&self.name));
+        let subject = || Subject::bus(&self.name);
+        let mut c = Checker::new(&subject);
         c.name(&self.name);
         c.positive("base_kv", self.base_kv);
         c.not_negative("vmin_pu", self.vmin_pu);
@@ -198,7 +203,8 @@ impl Bus {
 impl Branch {
     /// Problems with the branch's own values (not whether its buses exist).
     pub fn problems(&self) -> Vec<Problem> {
-        let mut c = Checker::new(Subject::branch(&self.name));
+        let subject = || Subject::branch(&self.name);
+        let mut c = Checker::new(&subject);
         c.name(&self.name);
         if self.from_bus == self.to_bus {
             c.invalid(format!("it connects bus '{}' to itself", self.from_bus));
@@ -257,7 +263,8 @@ fn r_and_x_are_zero(branch: &Branch) -> bool {
 impl Device {
     /// Problems with the device's own values (not whether its bus exists).
     pub fn problems(&self) -> Vec<Problem> {
-        let mut c = Checker::new(Subject::device(self));
+        let subject = || Subject::device(self);
+        let mut c = Checker::new(&subject);
         c.name(self.name());
         match self {
             Device::Load(d) => {
@@ -379,7 +386,7 @@ impl Scenario {
     /// Problems with the scenario's settings and profiles (profiles must name loads or
     /// renewables of `net`, once each).
     pub fn problems(&self, net: &Network) -> Vec<Problem> {
-        let mut c = Checker::new(Subject::scenario());
+        let mut c = Checker::new(&Subject::scenario);
         c.positive("time_step_h", self.time_step_h);
         if self.steps_per_cycle == 0 {
             c.invalid("steps_per_cycle must be at least 1");
@@ -434,7 +441,7 @@ impl Scenario {
         if self.profiles.is_empty() {
             return problems;
         }
-        let devices: HashMap<&str, &Device> = net.devices.iter().map(|d| (d.name(), d)).collect();
+        let devices: NameMap<&Device> = net.devices.iter().map(|d| (d.name(), d)).collect();
         let mut seen = HashSet::new();
         for profile in &self.profiles {
             problems.extend(profile_problems(profile, &devices, &mut seen));
@@ -448,10 +455,11 @@ pub const MAX_ITERATIONS: usize = 1_000;
 
 fn profile_problems<'a>(
     profile: &'a Profile,
-    devices: &HashMap<&str, &Device>,
+    devices: &NameMap<&Device>,
     seen: &mut HashSet<&'a str>,
 ) -> Vec<Problem> {
-    let mut c = Checker::new(Subject::profile(&profile.device));
+    let subject = || Subject::profile(&profile.device);
+    let mut c = Checker::new(&subject);
     if !seen.insert(profile.device.as_str()) {
         c.invalid("the device has more than one profile");
     }
@@ -494,27 +502,36 @@ fn profile_problems<'a>(
 }
 
 pub(super) fn validate(net: &Network) -> ValidationReport {
-    let mut c = Checker::new(Subject::network());
+    let mut c = Checker::new(&Subject::network);
     c.positive("base_mva", net.base_mva);
     let mut problems = c.problems;
-    duplicates(net, &mut problems);
+    let bus_names = net.buses.iter().map(|b| b.name.as_str());
+    let buses = first_indices(bus_names, &mut problems, ElementRef::Bus);
+    let branch_names = net.branches.iter().map(|b| b.name.as_str());
+    first_indices(branch_names, &mut problems, ElementRef::Branch);
+    let device_names = net.devices.iter().map(|d| d.name());
+    first_indices(device_names, &mut problems, ElementRef::Device);
     for bus in &net.buses {
         problems.extend(bus.problems());
     }
-    let buses: HashSet<&str> = net.buses.iter().map(|b| b.name.as_str()).collect();
+    // The bus positions of each branch's ends, looked up once for references and islands.
+    let mut ends = Vec::with_capacity(net.branches.len());
     for br in &net.branches {
-        for end in [&br.from_bus, &br.to_bus] {
-            if !buses.contains(end.as_str()) {
+        let [from, to] = [&br.from_bus, &br.to_bus].map(|end| {
+            let found = buses.get(end.as_str()).copied();
+            if found.is_none() {
                 problems.push(Problem::UnknownBus {
                     subject: Subject::branch(&br.name),
                     bus: end.clone(),
                 });
             }
-        }
+            found
+        });
+        ends.push(from.zip(to));
         problems.extend(br.problems());
     }
     for dev in &net.devices {
-        if !buses.contains(dev.bus()) {
+        if !buses.contains_key(dev.bus()) {
             problems.push(Problem::UnknownBus {
                 subject: Subject::device(dev),
                 bus: dev.bus().to_string(),
@@ -525,39 +542,45 @@ pub(super) fn validate(net: &Network) -> ValidationReport {
     if let Some(scenario) = &net.scenario {
         problems.extend(scenario.problems(net));
     }
-    check_connectivity(net, &mut problems);
+    check_connectivity(net, &buses, &ends, &mut problems);
     ValidationReport { problems }
 }
 
-fn duplicates(net: &Network, problems: &mut Vec<Problem>) {
-    let mut report = |names: &mut dyn Iterator<Item = &str>, kind: fn(String) -> ElementRef| {
-        let mut seen = HashSet::new();
-        for name in names {
-            if !seen.insert(name) {
-                problems.push(Problem::DuplicateName {
-                    element: kind(name.to_string()),
-                });
-            }
+/// The position of the first element with each name; a name used again is a problem.
+fn first_indices<'a>(
+    names: impl ExactSizeIterator<Item = &'a str>,
+    problems: &mut Vec<Problem>,
+    kind: fn(String) -> ElementRef,
+) -> NameMap<'a, usize> {
+    let mut index = NameMap::with_capacity_and_hasher(names.len(), Default::default());
+    for (i, name) in names.enumerate() {
+        if index.contains_key(name) {
+            problems.push(Problem::DuplicateName {
+                element: kind(name.to_string()),
+            });
+        } else {
+            index.insert(name, i);
         }
-    };
-    report(
-        &mut net.buses.iter().map(|b| b.name.as_str()),
-        ElementRef::Bus,
-    );
-    report(
-        &mut net.branches.iter().map(|b| b.name.as_str()),
-        ElementRef::Branch,
-    );
-    report(
-        &mut net.devices.iter().map(|d| d.name()),
-        ElementRef::Device,
-    );
+    }
+    index
 }
 
 /// Finds the groups of buses joined by in-service branches and reports those without an
 /// in-service external grid (or reports that there is none at all).
-fn check_connectivity(net: &Network, problems: &mut Vec<Problem>) {
-    let slack_buses: HashSet<&str> = net
+fn check_connectivity(
+    net: &Network,
+    index: &NameMap<usize>,
+    branch_ends: &[Option<(usize, usize)>],
+    problems: &mut Vec<Problem>,
+) {
+    if net.buses.is_empty() {
+        problems.push(Problem::Invalid {
+            subject: Subject::network(),
+            reason: "it has no buses".to_string(),
+        });
+        return;
+    }
+    let slack_buses: NameSet = net
         .devices
         .iter()
         .filter(|d| d.in_service() && matches!(d, Device::ExternalGrid(_)))
@@ -567,15 +590,10 @@ fn check_connectivity(net: &Network, problems: &mut Vec<Problem>) {
         problems.push(Problem::NoSlack);
         return;
     }
-    let index: HashMap<&str, usize> = net.bus_indices();
     let mut components = BusComponents::new(net.buses.len());
-    for br in net.branches.iter().filter(|b| b.in_service) {
-        let ends = (
-            index.get(br.from_bus.as_str()),
-            index.get(br.to_bus.as_str()),
-        );
-        if let (Some(&f), Some(&t)) = ends {
-            components.join(f, t);
+    for (br, ends) in net.branches.iter().zip(branch_ends) {
+        if let (true, Some((f, t))) = (br.in_service, ends) {
+            components.join(*f, *t);
         }
     }
     let energised: HashSet<usize> = slack_buses

@@ -2,8 +2,6 @@
 //! injections, shunt admittances and branch stamps. Names are resolved once, in `Index::new`;
 //! `Index::read` then re-reads values without any lookup, for repeated solves.
 
-use std::collections::HashMap;
-
 use super::PowerFlowError;
 use super::newton::BusType;
 use super::ybus::{BranchStamp, C64};
@@ -40,7 +38,7 @@ impl Index {
         if !report.is_ok() {
             return Err(PowerFlowError::Invalid(report));
         }
-        let bus: HashMap<&str, usize> = net.bus_indices();
+        let bus = net.bus_indices();
         // Validation has checked that every referenced bus exists.
         let find = |name: &str| bus.get(name).copied().unwrap_or_default();
         Ok(Index {

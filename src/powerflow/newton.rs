@@ -145,14 +145,16 @@ impl Newton {
             max_mismatch_pu: norm,
             failure,
         };
-        while norm >= tolerance_pu {
+        // Converged only when the mismatch is finite and below tolerance: a NaN compares false
+        // with everything, so "not below tolerance" must not be written as "at or above it".
+        while norm.partial_cmp(&tolerance_pu) != Some(std::cmp::Ordering::Less) {
             if !norm.is_finite() {
-                return outcome(
-                    false,
-                    iterations,
-                    norm,
-                    Some("the iteration diverged".into()),
-                );
+                let why = if iterations == 0 {
+                    "the mismatch at the start is not a finite number (values too large or too small for per-unit)"
+                } else {
+                    "the iteration diverged"
+                };
+                return outcome(false, iterations, norm, Some(why.into()));
             }
             if iterations == max_iterations {
                 let why = format!("no convergence within {max_iterations} iterations");
@@ -197,10 +199,14 @@ impl Newton {
         for (c, &i) in self.pq.iter().enumerate() {
             self.mismatch[npvpq + c] = s(i).im;
         }
-        self.mismatch.iter().fold(
-            0.0_f64,
-            |m, x| if x.is_nan() { f64::NAN } else { m.max(x.abs()) },
-        )
+        // `f64::max` drops a NaN, so a NaN anywhere is carried through explicitly.
+        self.mismatch.iter().fold(0.0_f64, |m, x| {
+            if m.is_nan() || x.is_nan() {
+                f64::NAN
+            } else {
+                m.max(x.abs())
+            }
+        })
     }
 
     /// dS/dθ and dS/d|V| for every Ybus entry, then the Jacobian values gathered from them.

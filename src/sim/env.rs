@@ -485,7 +485,7 @@ fn file_available_mw(net: &Network) -> Vec<f64> {
 
 /// The bus index of every device (validation has checked the names exist).
 fn device_buses(net: &Network) -> Vec<usize> {
-    let index: std::collections::HashMap<&str, usize> = net.bus_indices();
+    let index = net.bus_indices();
     net.devices
         .iter()
         .map(|d| index.get(d.bus()).copied().unwrap_or_default())

@@ -7,7 +7,7 @@ use std::hash::{Hash, Hasher};
 
 use egui::{Pos2, Rect, pos2};
 
-use crate::model::{Device, ElementRef, Network};
+use crate::model::{Device, ElementRef, NameHasher, NameMap, Network};
 
 /// Symbol size as a fraction of the typical distance between neighbouring buses.
 const SYMBOL_FRACTION: f32 = 0.3;
@@ -45,8 +45,8 @@ impl NetworkKey {
     fn of(net: &Network) -> Self {
         // A few hundred microseconds on a 10,000-bus network, every frame: far less than
         // drawing it.
-        let mut topology = Fnv1a::default();
-        let mut positions = Fnv1a::default();
+        let mut topology = NameHasher::default();
+        let mut positions = NameHasher::default();
         for bus in &net.buses {
             bus.name.hash(&mut topology);
             positions.write_u64(bus.position.x.to_bits());
@@ -94,35 +94,6 @@ fn device_kind_code(device: &Device) -> u64 {
     }
 }
 
-/// FNV-1a taken a word at a time: much faster than the standard library's SipHash, and no
-/// attacker chooses bus names here.
-struct Fnv1a(u64);
-
-impl Default for Fnv1a {
-    fn default() -> Self {
-        Fnv1a(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv1a {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    /// Eight bytes per step: a bus name costs one or two multiplications, not one per byte.
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u64(&mut self, word: u64) {
-        self.0 = (self.0 ^ word).wrapping_mul(0x0100_0000_01b3);
-    }
-}
-
 /// Per-network data for drawing, hit testing and fitting.
 #[derive(Debug, Clone)]
 pub struct Geometry {
@@ -165,7 +136,7 @@ impl NameIndex {
 
 impl Geometry {
     pub fn new(net: &Network) -> Self {
-        let index: HashMap<&str, usize> = net.bus_indices();
+        let index = net.bus_indices();
         let bus_grid: Vec<Pos2> = net
             .buses
             .iter()
@@ -280,7 +251,7 @@ fn free_sides(bus_grid: &[Pos2], branch_ends: &[Option<(usize, usize)>]) -> Vec<
 /// Numbers the devices of each bus, to spread them along its bar.
 fn device_slots(
     net: &Network,
-    index: &HashMap<&str, usize>,
+    index: &NameMap<usize>,
     bus_side: &[f32],
 ) -> (Vec<DeviceSlot>, Vec<usize>) {
     let mut count = vec![0usize; bus_side.len()];

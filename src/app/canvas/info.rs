@@ -70,22 +70,26 @@ fn bus_rows(net: &Network, state: &StepRecord, i: usize) -> Vec<(&'static str, S
     let Some(bus) = net.buses.get(i) else {
         return Vec::new();
     };
-    let vm_pu = state.bus_vm_pu.get(i).copied().unwrap_or(f64::NAN);
-    let va_deg = state.bus_va_deg.get(i).copied().unwrap_or(f64::NAN);
     let mut rows = Vec::new();
     if let Some(label) = &bus.label {
         rows.push(("Label", label.clone()));
     }
+    let limits = format!("{:.3} – {:.3} p.u.", bus.vmin_pu, bus.vmax_pu);
+    let (Some(&vm_pu), Some(&va_deg)) = (state.bus_vm_pu.get(i), state.bus_va_deg.get(i)) else {
+        // Not solved (being edited): what the bus is, not what it does.
+        rows.extend([
+            ("Limits", limits),
+            ("Base voltage", format!("{} kV", bus.base_kv)),
+        ]);
+        return rows;
+    };
     rows.extend([
         (
             "Voltage",
             format!("{vm_pu:.4} p.u. ({:.2} kV)", vm_pu * bus.base_kv),
         ),
         ("Angle", format!("{va_deg:.2}°")),
-        (
-            "Limits",
-            format!("{:.3} – {:.3} p.u.", bus.vmin_pu, bus.vmax_pu),
-        ),
+        ("Limits", limits),
         ("Base voltage", format!("{} kV", bus.base_kv)),
     ]);
     if style::voltage_violated(vm_pu, bus.vmin_pu, bus.vmax_pu) {
@@ -105,8 +109,6 @@ fn branch_rows(net: &Network, state: &StepRecord, k: usize) -> Vec<(&'static str
     let Some(branch) = net.branches.get(k) else {
         return Vec::new();
     };
-    let [p_from, q_from, p_to, q_to] = state.branch_flows.get(k).copied().unwrap_or_default();
-    let s_mva = state.branch_s_mva.get(k).copied().unwrap_or(0.0).abs();
     let kind = match &branch.kind {
         BranchKind::Line => "line".to_string(),
         BranchKind::Transformer { .. } => format!(
@@ -119,6 +121,21 @@ fn branch_rows(net: &Network, state: &StepRecord, k: usize) -> Vec<(&'static str
         ("Kind", kind),
         ("From", branch.from_bus.clone()),
         ("To", branch.to_bus.clone()),
+    ];
+    let Some(&[p_from, q_from, p_to, q_to]) = state.branch_flows.get(k) else {
+        // Not solved (being edited): its impedance and rating.
+        rows.push((
+            "Impedance",
+            format!("{} + j{} p.u.", branch.r_pu, branch.x_pu),
+        ));
+        let rating = branch
+            .rating_mva
+            .map_or("none".to_string(), |r| format!("{r:.1} MVA"));
+        rows.push(("Rating", rating));
+        return rows;
+    };
+    let s_mva = state.branch_s_mva.get(k).copied().unwrap_or(0.0).abs();
+    rows.extend([
         (
             "State",
             if branch_in_service(net, state, k) {
@@ -132,7 +149,7 @@ fn branch_rows(net: &Network, state: &StepRecord, k: usize) -> Vec<(&'static str
         ("Q from / to", format!("{q_from:.2} / {q_to:.2} MVAr")),
         ("|S|", format!("{s_mva:.2} MVA")),
         ("Losses", format!("{:.3} MW", p_from + p_to)),
-    ];
+    ]);
     match branch.rating_mva {
         Some(rating) => {
             rows.push(("Rating", format!("{rating:.1} MVA")));
@@ -161,18 +178,24 @@ fn device_rows(
     let Some(device) = net.devices.get(k) else {
         return Vec::new();
     };
-    let p_mw = state.device_p_mw.get(k).copied().unwrap_or(0.0);
-    let q_mvar = state.device_q_mvar.get(k).copied().unwrap_or(0.0);
     let p_word = if matches!(device, Device::Load(_) | Device::Shunt(_)) {
         "P consumed"
     } else {
         "P injected"
     };
-    let mut rows = vec![
-        ("Bus", device.bus().to_string()),
+    let mut rows = vec![("Bus", device.bus().to_string())];
+    let (Some(&p_mw), Some(&q_mvar)) = (state.device_p_mw.get(k), state.device_q_mvar.get(k))
+    else {
+        // Not solved (being edited): what it is.
+        if let Some(capacity) = device_capacity_mw(device) {
+            rows.push(("Capacity", format!("{capacity:.1} MW")));
+        }
+        return rows;
+    };
+    rows.extend([
         (p_word, format!("{p_mw:.3} MW")),
         ("Q", format!("{q_mvar:.3} MVAr")),
-    ];
+    ]);
     if let Some(capacity) = device_capacity_mw(device) {
         rows.push(("Capacity", format!("{capacity:.1} MW")));
     }

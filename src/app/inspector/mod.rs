@@ -17,8 +17,9 @@ use form::Form;
 /// Edit mode's inspector state: text being typed, and the last value refused.
 #[derive(Debug, Default)]
 pub struct Inspector {
-    /// What the buffers below belong to (`None`: the network).
+    /// What the buffers below belong to (`None`: the network), in which document version.
     target: Option<ElementRef>,
+    version: (u64, u64),
     /// The name being typed.
     name: String,
     /// Bus names being typed (a branch's ends, a device's bus).
@@ -36,9 +37,14 @@ impl Inspector {
         commands: &mut Vec<Command>,
     ) {
         ui.heading("Inspector");
-        if self.target.as_ref() != selected {
+        // Text being typed is dropped when another element is shown or the network changes
+        // under it (another file, an undo).
+        if self.target.as_ref() != selected || self.version != doc.version() {
+            if self.target.as_ref() != selected {
+                self.refusal = None;
+            }
             self.target = selected.cloned();
-            self.refusal = None;
+            self.version = doc.version();
             self.name.clear();
             self.buses = Default::default();
         }
