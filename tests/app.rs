@@ -80,9 +80,7 @@ fn a_linear_policy_is_picked_through_the_file_dialog() {
         r#"LinearPolicy(observation: ["storage.soc_mwh"], action: ["storage.p_mw"], weights: [[0.1]], bias: [-5.0])"#,
     )
     .unwrap();
-    let mut harness = app_with(ScriptedDialogs {
-        answers: [policy.clone()].into(),
-    });
+    let mut harness = app_with(ScriptedDialogs::answering([policy.clone()]));
     pick_agent(&mut harness, "Linear policy…");
     assert_eq!(session(&harness).agent_choice, AgentChoice::Linear(policy));
 }
@@ -166,9 +164,7 @@ fn recorded_episode(dir: &Path) -> PathBuf {
 fn an_episode_opens_through_the_file_dialog_and_seeks() {
     let dir = tempfile::tempdir().unwrap();
     let path = recorded_episode(dir.path());
-    let mut harness = app_with(ScriptedDialogs {
-        answers: [path].into(),
-    });
+    let mut harness = app_with(ScriptedDialogs::answering([path]));
     harness.get_by_label("File").click();
     harness.run_steps(2);
     harness.get_by_label("Open episode…").click();

@@ -66,11 +66,11 @@ fn undo_walks_back_to_empty_and_redo_rebuilds_the_same_network() {
     }
     assert_eq!(*doc.network(), Network::new("sketch", 100.0));
     assert!(!doc.is_dirty(), "back at the state it was created in");
-    assert_eq!(labels.first().map(String::as_str), Some("add device pv1"));
+    assert_eq!(labels.first().map(String::as_str), Some("add solar pv1"));
     assert_eq!(labels.last().map(String::as_str), Some("add bus bus1"));
     while doc.redo().unwrap().is_some() {}
     assert_eq!(*doc.network(), built);
-    assert_eq!(doc.undo_label(), Some("add device pv1"));
+    assert_eq!(doc.undo_label(), Some("add solar pv1"));
     assert_eq!(doc.redo_label(), None);
 }
 

@@ -20,9 +20,7 @@ fn app_on(
     answers: Vec<PathBuf>,
     recovery: &Path,
 ) -> Harness<'static, GridPilotApp> {
-    let dialogs = ScriptedDialogs {
-        answers: answers.into(),
-    };
+    let dialogs = ScriptedDialogs::answering(answers);
     let recovery = recovery.to_path_buf();
     let mut harness = Harness::builder()
         .with_size(vec2(1400.0, 900.0))
@@ -374,4 +372,48 @@ fn dragging_moves_buses_and_a_box_selects_them() {
     assert!(selected.contains(&ElementRef::Bus("bus4".into())));
     assert!(selected.contains(&ElementRef::Bus("bus5".into())));
     assert!(!selected.contains(&ElementRef::Bus("bus2".into())));
+}
+
+#[test]
+fn without_a_desktop_file_dialog_gridpilot_asks_with_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let dialogs = ScriptedDialogs {
+        unavailable: true,
+        ..Default::default()
+    };
+    let project = Project::new(Document::new_network("sketch"));
+    let recovery = dir.path().to_path_buf();
+    let mut harness = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| {
+            let mut app = GridPilotApp::new(project, Box::new(dialogs));
+            app.set_recovery_dir(recovery);
+            app
+        });
+    harness.run_steps(3);
+    key(
+        &mut harness,
+        Modifiers::COMMAND | Modifiers::SHIFT,
+        egui::Key::S,
+    );
+    harness.run_steps(2);
+    harness.get_by_label("Save network");
+    let target = dir.path().join("mine.ron");
+    harness
+        .get_by_role_and_label(Role::TextInput, "File name")
+        .focus();
+    harness.run_steps(1);
+    key(&mut harness, Modifiers::COMMAND, egui::Key::A);
+    harness.event(egui::Event::Text(target.display().to_string()));
+    harness.run_steps(1);
+    harness.get_by_label("Save").click();
+    harness.run_steps(3);
+    assert_eq!(
+        load_network(&target).unwrap(),
+        Network::new("sketch", 100.0)
+    );
+    assert_eq!(
+        harness.state().project.document.path(),
+        Some(target.as_path())
+    );
 }

@@ -1,7 +1,7 @@
 //! Where commands are carried out: once per frame, in the order they were asked for.
 
 use super::canvas::{Gesture, LineEnd};
-use super::command::{AgentFile, Command, Mode, Tab};
+use super::command::{Command, Mode, Tab};
 use super::prompt::Prompt;
 use super::session::{AgentChoice, Playback, RunCommand};
 use super::{GridPilotApp, RunRefused, RunStart};
@@ -34,11 +34,6 @@ impl GridPilotApp {
         }
         match command {
             Command::Discarding(inner) => self.apply_file_command(ctx, *inner),
-            Command::SaveAndThen(then) => {
-                if self.save() {
-                    self.apply(ctx, Command::Discarding(then));
-                }
-            }
             Command::SetMode(mode) => self.set_mode(mode),
             Command::SetTab(tab) => self.tab = tab,
             Command::SetTool(tool) => self.tool = tool,
@@ -63,7 +58,6 @@ impl GridPilotApp {
                 self.selection = Selection::single(element);
             }
             Command::Run(run) => self.run_command(run),
-            Command::PickAgentFile(kind) => self.pick_agent_file(kind),
             Command::ToggleBranch(branch) => self.toggle_branch(&branch),
             Command::SetDark(dark) => self.dark = dark,
             Command::SetPresentation(on) => self.presentation = on,
@@ -235,22 +229,6 @@ impl GridPilotApp {
     fn run_command(&mut self, command: RunCommand) {
         if let Some(session) = self.project.session_mut() {
             session.apply(command);
-        }
-    }
-
-    fn pick_agent_file(&mut self, kind: AgentFile) {
-        let choice = match kind {
-            AgentFile::LinearPolicy => self
-                .dialogs
-                .open("Linear policy", &["ron"])
-                .map(AgentChoice::Linear),
-            AgentFile::Schedule => self
-                .dialogs
-                .open("Schedule of actions", &["csv"])
-                .map(AgentChoice::Schedule),
-        };
-        if let Some(choice) = choice {
-            self.run_command(RunCommand::SetAgent(choice));
         }
     }
 

@@ -74,6 +74,11 @@ pub enum Command {
     ExportCsv,
     /// The window is closing.
     Quit,
+    /// Does with a path what it was chosen for.
+    UsePath {
+        purpose: super::path_dialog::Purpose,
+        path: PathBuf,
+    },
     /// Carries out a command that would discard unsaved edits: the user said so.
     Discarding(Box<Command>),
     /// Saves the document, then carries out the command if the save went through.

@@ -4,12 +4,14 @@ use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 
 use super::GridPilotApp;
-use super::command::{Command, Mode};
+use super::command::{AgentFile, Command, Mode};
+use super::dialogs::Answer;
+use super::path_dialog::{Outcome, PathDialog, Purpose};
 use super::project::Project;
 use super::prompt::Prompt;
+use super::session::{AgentChoice, RunCommand};
 use crate::edit::{Document, recovery};
 use crate::io::{load_network, save_episode};
-use crate::sim::episode::Episode;
 
 impl GridPilotApp {
     /// Carries out a command about files (the caller has dealt with unsaved edits).
@@ -19,28 +21,21 @@ impl GridPilotApp {
                 let project = Project::new(Document::new_network("untitled"));
                 self.replace_project(project, false);
             }
-            Command::OpenNetwork => self.ask_and_open("Open network", &["ron", "m"]),
-            Command::ImportMatpower => self.ask_and_open("Import MATPOWER case", &["m"]),
-            Command::OpenEpisode => self.ask_and_open("Open episode", &["episode"]),
+            Command::OpenNetwork => self.ask(ctx, Purpose::OpenNetwork),
+            Command::ImportMatpower => self.ask(ctx, Purpose::ImportCase),
+            Command::OpenEpisode => self.ask(ctx, Purpose::OpenEpisode),
             Command::OpenFile(path) => self.open_path(&path),
-            Command::Save => {
-                self.save();
-            }
-            Command::SaveAs => {
-                self.save_as();
-            }
-            Command::SaveEpisode => {
-                if let Some(episode) = self.project.session().map(|s| s.episode.clone()) {
-                    self.save_episode(&episode);
-                }
-            }
+            Command::Save => self.save(ctx, None),
+            Command::SaveAs => self.ask(ctx, Purpose::SaveNetwork { then: None }),
+            Command::SaveAndThen(then) => self.save(ctx, Some(then)),
+            Command::SaveEpisode => self.ask(ctx, Purpose::SaveEpisode { previous: false }),
             Command::SavePreviousEpisode => {
-                if let Some(episode) = self.project.previous_episode.clone() {
-                    self.save_episode(&episode);
-                }
+                self.ask(ctx, Purpose::SaveEpisode { previous: true });
             }
-            Command::ExportPicture => self.export_picture(ctx),
-            Command::ExportCsv => self.export_csv(),
+            Command::ExportPicture => self.ask(ctx, Purpose::ExportPicture),
+            Command::ExportCsv => self.ask(ctx, Purpose::ExportCsv),
+            Command::PickAgentFile(kind) => self.ask(ctx, Purpose::Agent(kind)),
+            Command::UsePath { purpose, path } => self.use_path(ctx, purpose, path),
             Command::Quit => {
                 self.autosave.forget(&self.project.document);
                 self.closing = true;
@@ -52,9 +47,63 @@ impl GridPilotApp {
         }
     }
 
-    fn ask_and_open(&mut self, title: &str, extensions: &[&str]) {
-        if let Some(path) = self.dialogs.open(title, extensions) {
-            self.open_path(&path);
+    /// Asks for a file for `purpose` with the desktop's dialog, or with GridPilot's own when
+    /// the desktop's cannot open.
+    fn ask(&mut self, ctx: &egui::Context, purpose: Purpose) {
+        let suggested = self.suggested_name(&purpose);
+        let answer = if purpose.writes() {
+            self.dialogs
+                .save(purpose.title(), &suggested, purpose.extensions())
+        } else {
+            self.dialogs.open(purpose.title(), purpose.extensions())
+        };
+        match answer {
+            Answer::Chosen(path) => self.use_path(ctx, purpose, path),
+            Answer::Cancelled => {}
+            Answer::Unavailable(why) => {
+                self.log.push(why);
+                let folder = self.project.document.base_dir().to_path_buf();
+                self.path_dialog = Some(PathDialog::new(purpose, &suggested, &folder));
+            }
+        }
+    }
+
+    fn suggested_name(&self, purpose: &Purpose) -> String {
+        let name = &self.network().name;
+        match purpose {
+            Purpose::SaveNetwork { .. } => format!("{name}.ron"),
+            Purpose::SaveEpisode { .. } => format!("{name}.episode"),
+            Purpose::ExportPicture => format!("{name}.png"),
+            Purpose::ExportCsv => format!("{name}.csv"),
+            _ => String::new(),
+        }
+    }
+
+    /// Does what the path was asked for.
+    fn use_path(&mut self, ctx: &egui::Context, purpose: Purpose, path: PathBuf) {
+        match purpose {
+            Purpose::OpenNetwork | Purpose::ImportCase | Purpose::OpenEpisode => {
+                self.open_path(&path);
+            }
+            Purpose::SaveNetwork { then } => {
+                let saved = self.project.document.save_as(&path);
+                if self.saved(saved, Some(path))
+                    && let Some(then) = then
+                {
+                    self.commands.push(Command::Discarding(then));
+                }
+            }
+            Purpose::SaveEpisode { previous } => self.save_episode(previous, &path),
+            Purpose::ExportPicture => self.capture.request(ctx, path, Some(self.view_rect)),
+            Purpose::ExportCsv => self.export_csv(&path),
+            Purpose::Agent(kind) => {
+                let choice = match kind {
+                    AgentFile::LinearPolicy => AgentChoice::Linear(path),
+                    AgentFile::Schedule => AgentChoice::Schedule(path),
+                };
+                self.commands
+                    .push(Command::Run(RunCommand::SetAgent(choice)));
+            }
         }
     }
 
@@ -91,52 +140,48 @@ impl GridPilotApp {
         }
     }
 
-    /// Saves the document to its file, asking for one if it has none. Returns whether it was
-    /// saved.
-    pub(super) fn save(&mut self) -> bool {
-        match self.project.document.save() {
-            Ok(Some(path)) => self.saved(&path),
-            Ok(None) => self.save_as(),
-            Err(e) => {
-                self.save_failed(self.project.document.path().map(Path::to_path_buf), &e);
-                false
-            }
-        }
-    }
-
-    fn save_as(&mut self) -> bool {
-        let suggested = format!("{}.ron", self.project.document.network().name);
-        let Some(path) = self.dialogs.save("Save network", &suggested, &["ron"]) else {
-            return false;
-        };
-        match self.project.document.save_as(&path) {
-            Ok(path) => self.saved(&path),
-            Err(e) => {
-                self.save_failed(Some(path), &e);
-                false
-            }
-        }
-    }
-
-    fn saved(&mut self, path: &Path) -> bool {
-        self.autosave.forget_all();
-        self.notify(format!("Saved {}", path.display()));
-        true
-    }
-
-    fn save_failed(&mut self, path: Option<PathBuf>, error: &std::io::Error) {
-        let at = path.map_or_else(String::new, |p| format!("{}: ", p.display()));
-        let message = format!("{at}cannot save the network: {error}");
-        self.log.push(message.clone());
-        self.prompt = Some(Prompt::Message(message));
-    }
-
-    fn save_episode(&mut self, episode: &Episode) {
-        let suggested = format!("{}.episode", episode.network.name);
-        let Some(path) = self.dialogs.save("Save episode", &suggested, &["episode"]) else {
+    /// Saves the document to its file, or asks for one; then carries out `then`.
+    fn save(&mut self, ctx: &egui::Context, then: Option<Box<Command>>) {
+        let Some(path) = self.project.document.path().map(Path::to_path_buf) else {
+            self.ask(ctx, Purpose::SaveNetwork { then });
             return;
         };
-        match save_episode(episode, &path) {
+        let saved = self.project.document.save_as(&path);
+        if self.saved(saved, Some(path))
+            && let Some(then) = then
+        {
+            self.commands.push(Command::Discarding(then));
+        }
+    }
+
+    /// Reports a save; returns whether it went through.
+    fn saved(&mut self, result: std::io::Result<PathBuf>, asked: Option<PathBuf>) -> bool {
+        match result {
+            Ok(path) => {
+                self.autosave.forget_all();
+                self.notify(format!("Saved {}", path.display()));
+                true
+            }
+            Err(e) => {
+                let at = asked.map_or_else(String::new, |p| format!("{}: ", p.display()));
+                let message = format!("{at}cannot save the network: {e}");
+                self.log.push(message.clone());
+                self.prompt = Some(Prompt::Message(message));
+                false
+            }
+        }
+    }
+
+    fn save_episode(&mut self, previous: bool, path: &Path) {
+        let episode = if previous {
+            self.project.previous_episode.as_ref()
+        } else {
+            self.project.session().map(|s| &s.episode)
+        };
+        let Some(episode) = episode else {
+            return;
+        };
+        match save_episode(episode, path) {
             Ok(()) => self.notify(format!("Saved the episode to {}", path.display())),
             Err(e) => {
                 let message = format!("{}: cannot write the episode: {e}", path.display());
@@ -146,26 +191,12 @@ impl GridPilotApp {
         }
     }
 
-    fn export_picture(&mut self, ctx: &egui::Context) {
-        let suggested = format!("{}.png", self.network().name);
-        if let Some(path) = self.dialogs.save("Export picture", &suggested, &["png"]) {
-            self.capture.request(ctx, path, Some(self.view_rect));
-        }
-    }
-
-    fn export_csv(&mut self) {
+    fn export_csv(&mut self, path: &Path) {
         let Some(session) = self.project.session() else {
             return;
         };
-        let suggested = format!("{}.csv", session.network().name);
         let csv = crate::io::episode_csv(&session.episode);
-        let Some(path) = self
-            .dialogs
-            .save("Export time series", &suggested, &["csv"])
-        else {
-            return;
-        };
-        match crate::io::write_atomic(&path, csv.as_bytes()) {
+        match crate::io::write_atomic(path, csv.as_bytes()) {
             Ok(()) => self.notify(format!("Exported the time series to {}", path.display())),
             Err(e) => self.notify(format!("{}: cannot write the file: {e}", path.display())),
         }
@@ -186,6 +217,22 @@ impl GridPilotApp {
         self.replace_project(Project::new(document), false);
         recovery::remove(path);
         self.notify(format!("Recovered unsaved edits from {}", path.display()));
+    }
+
+    /// GridPilot's own file dialog, while it is open.
+    pub(super) fn path_dialog_ui(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = &mut self.path_dialog else {
+            return;
+        };
+        match dialog.ui(ctx) {
+            Some(Outcome::Chosen(path)) => {
+                let purpose = dialog.purpose.clone();
+                self.path_dialog = None;
+                self.commands.push(Command::UsePath { purpose, path });
+            }
+            Some(Outcome::Cancelled) => self.path_dialog = None,
+            None => {}
+        }
     }
 }
 

@@ -15,6 +15,7 @@ mod inspector;
 mod menus;
 mod notice;
 mod palette;
+mod path_dialog;
 mod plots;
 mod project;
 mod prompt;
@@ -25,7 +26,7 @@ mod shortcuts;
 mod validation_panel;
 
 pub use command::{AgentFile, Command, Mode, Tab};
-pub use dialogs::{FileDialog, NativeDialogs, ScriptedDialogs};
+pub use dialogs::{Answer, FileDialog, NativeDialogs, ScriptedDialogs};
 pub use frame_bench::{EditTimes, edit_times_ms, frame_times_ms};
 pub use project::{DEFAULT_NETWORK, Project, RunRefused, RunStart};
 pub use session::{AgentChoice, Playback, RunCommand, Session};
@@ -62,7 +63,7 @@ pub struct Launch {
 
 /// Opens the main window and blocks until it is closed.
 pub fn run(launch: Launch) -> Result<(), String> {
-    let mut app_state = GridPilotApp::launch(&launch, Box::new(NativeDialogs))?;
+    let mut app_state = GridPilotApp::launch(&launch, Box::new(NativeDialogs::default()))?;
     app_state.autopilot = launch.screenshot.clone().map(|path| Autopilot {
         steps: launch.play_steps,
         path,
@@ -119,6 +120,8 @@ pub struct GridPilotApp {
     pub log: Vec<String>,
     notice: notice::Notice,
     pub prompt: Option<prompt::Prompt>,
+    /// GridPilot's own file dialog, open where the desktop's could not.
+    path_dialog: Option<path_dialog::PathDialog>,
     autosave: files::Autosave,
     /// What the user asked for this frame, carried out at its end.
     commands: Vec<Command>,
@@ -152,6 +155,7 @@ impl GridPilotApp {
             log: Vec::new(),
             notice: notice::Notice::default(),
             prompt: None,
+            path_dialog: None,
             autosave: files::Autosave::new(crate::edit::recovery::data_dir()),
             commands: Vec::new(),
             title: String::new(),
@@ -526,6 +530,7 @@ impl GridPilotApp {
             self.prompt = None;
             self.commands.extend(answer);
         }
+        self.path_dialog_ui(&ui.ctx().clone());
         self.apply_queued(&ui.ctx().clone());
     }
 }

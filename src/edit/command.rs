@@ -139,7 +139,7 @@ impl Edit {
     pub fn label(&self) -> String {
         match self {
             Edit::Insert(placed) => match (placed.single(), placed.profiles.as_slice()) {
-                (Some(element), _) => format!("add {} {}", kind(&element), element.name()),
+                (Some(what), _) => format!("add {what}"),
                 (None, [(_, p)]) if placed.count() == 0 => {
                     format!("set the profile of {}", p.device)
                 }
@@ -173,12 +173,13 @@ impl Placed {
         self.buses.len() + self.branches.len() + self.devices.len()
     }
 
-    /// The one element inserted, when there is exactly one (its profile aside).
-    fn single(&self) -> Option<ElementRef> {
+    /// The one element inserted, when there is exactly one (its profile aside), in words:
+    /// "bus bus4", "solar pv2".
+    fn single(&self) -> Option<String> {
         match (&self.buses[..], &self.branches[..], &self.devices[..]) {
-            ([(_, b)], [], []) => Some(ElementRef::Bus(b.name.clone())),
-            ([], [(_, b)], []) => Some(ElementRef::Branch(b.name.clone())),
-            ([], [], [(_, d)]) => Some(ElementRef::Device(d.name().to_string())),
+            ([(_, b)], [], []) => Some(format!("bus {}", b.name)),
+            ([], [(_, b)], []) => Some(format!("branch {}", b.name)),
+            ([], [], [(_, d)]) => Some(format!("{} {}", d.kind_name(), d.name())),
             _ => None,
         }
     }

@@ -303,12 +303,15 @@ impl NetworkView {
         drag.finish(tool?, at, under(Some(at)), grid_from_screen, boxed, add)
     }
 
-    /// The diagram position under a screen point.
+    /// The diagram position under a screen point, snapped to the drawing grid so that buses
+    /// placed by hand line up and files keep round numbers.
     fn grid_position(&self, screen: Pos2) -> Position {
         let grid = self.screen_from_grid.inverse() * screen;
+        let step = snap_step(self.symbol_grid());
+        let snap = |v: f32| (f64::from(v) / step).round() * step;
         Position {
-            x: f64::from(grid.x),
-            y: f64::from(grid.y),
+            x: snap(grid.x),
+            y: snap(grid.y),
         }
     }
 
@@ -518,6 +521,18 @@ impl NetworkView {
     }
 }
 
+/// The drawing grid: the round number (1, 2 or 5 times a power of ten) at or below half a
+/// symbol, so neighbouring buses can still be placed apart.
+fn snap_step(symbol_grid: f32) -> f64 {
+    let half = f64::from(symbol_grid.max(f32::EPSILON)) / 2.0;
+    let decade = 10f64.powf(half.log10().floor());
+    [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|m| m * decade)
+        .find(|&step| step <= half)
+        .unwrap_or(decade)
+}
+
 /// The names of the selected buses.
 fn selected_buses(selection: &[ElementRef]) -> Vec<String> {
     selection
@@ -644,4 +659,17 @@ fn any_violation_visible(net: &Network, state: &StepRecord, scene: &Scene) -> bo
         .buses
         .iter()
         .any(|b| paint::bus_violated(net, state, b.index))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snap_step;
+
+    #[test]
+    fn the_drawing_grid_is_a_round_number_below_half_a_symbol() {
+        assert_eq!(snap_step(30.0), 10.0);
+        assert_eq!(snap_step(60.0), 20.0);
+        assert_eq!(snap_step(18.0), 5.0);
+        assert_eq!(snap_step(0.003), 0.001);
+    }
 }
