@@ -347,6 +347,26 @@ fn unsaved_edits_are_asked_about_before_they_are_dropped() {
     assert_eq!(network(&harness), Network::new("untitled", 100.0));
     assert!(!harness.state().project.document.is_dirty());
     assert_eq!(harness.state().mode, Mode::Edit);
+
+    // Closing the window with unsaved edits asks too, and Cancel keeps it open.
+    harness.get_by_label("Bus").click();
+    harness.run_steps(1);
+    let view = harness.get_by_label("Network view").rect();
+    click_at(&mut harness, view.center(), egui::PointerButton::Primary);
+    assert!(harness.state().project.document.is_dirty());
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.run_steps(3);
+    harness.get_by_label("Unsaved changes");
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    assert!(harness.state().prompt.is_none());
+    assert!(harness.state().project.document.is_dirty());
 }
 
 #[test]
@@ -416,4 +436,95 @@ fn without_a_desktop_file_dialog_gridpilot_asks_with_its_own() {
         harness.state().project.document.path(),
         Some(target.as_path())
     );
+}
+
+#[test]
+fn unsaved_edits_are_copied_every_minute_and_offered_back_after_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = new_network(Vec::new(), dir.path());
+    harness.get_by_label("Bus").click();
+    harness.run_steps(1);
+    let view = harness.get_by_label("Network view").rect();
+    click_at(&mut harness, view.center(), egui::PointerButton::Primary);
+    let edited = network(&harness);
+    let copies = dir.path().join("recovery");
+    // The harness advances its clock by a fraction of a second each frame.
+    let mut frames = 0;
+    while std::fs::read_dir(&copies).map_or(0, |d| d.count()) == 0 {
+        harness.run_steps(10);
+        frames += 10;
+        assert!(frames < 2_000, "no recovery copy after {frames} frames");
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let copy = std::fs::read_dir(&copies)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert_eq!(load_network(&copy).unwrap(), edited);
+    // The window dies; its copy is left with another process's number on it.
+    drop(harness);
+    std::fs::rename(&copy, copies.join("untitled-1.ron")).unwrap();
+
+    let recovery = dir.path().to_path_buf();
+    let mut harness = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| {
+            let mut app = GridPilotApp::new(
+                Project::built_in().unwrap(),
+                Box::new(ScriptedDialogs::default()),
+            );
+            app.set_recovery_dir(recovery);
+            app.offer_recovery();
+            app
+        });
+    harness.run_steps(3);
+    harness.get_by_label("Recover unsaved changes?");
+    harness.get_by_label("Recover").click();
+    harness.run_steps(3);
+    assert_eq!(network(&harness), edited);
+    assert!(
+        harness.state().project.document.is_dirty(),
+        "recovered edits are unsaved"
+    );
+    assert!(
+        !copies.join("untitled-1.ron").exists(),
+        "the copy is used up"
+    );
+}
+
+#[test]
+fn running_an_edited_network_starts_a_new_episode_and_keeps_the_old_one_saveable() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("before.episode");
+    let project = Project::built_in().unwrap();
+    let mut harness = app_on(project, vec![saved.clone()], dir.path());
+    for _ in 0..5 {
+        harness.get_by_label("Step").click();
+        harness.run_steps(1);
+    }
+    assert_eq!(session(&harness).cursor, 5);
+    // Back and forth without an edit: the run goes on where it was.
+    harness.get_by_label("Edit").click();
+    harness.run_steps(6);
+    harness.get_by_label("Run").click();
+    harness.run_steps(2);
+    assert_eq!(session(&harness).cursor, 5);
+
+    harness.get_by_label("Edit").click();
+    harness.run_steps(6);
+    menu_pick(&mut harness, "Bus bus2", "Shunt");
+    harness.get_by_label("Run").click();
+    harness.run_steps(2);
+    assert_eq!(session(&harness).cursor, 0, "a new episode");
+    assert!(session(&harness).network().device("shunt1").is_some());
+    harness.get_by_label_contains("a new episode starts");
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Save previous episode…").click();
+    harness.run_steps(2);
+    let old = gridpilot::io::load_episode(&saved).unwrap();
+    assert_eq!(old.steps.len(), 6);
+    assert!(old.network.device("shunt1").is_none());
 }

@@ -89,7 +89,7 @@ impl GridPilotApp {
                     self.mode = Mode::Run;
                     if start == RunStart::NewEpisode && self.project.previous_episode.is_some() {
                         self.notify(
-                            "The network changed: a new episode starts. File → Save previous episode… keeps the old one."
+                            "The network changed: a new episode starts. File > Save previous episode… keeps the old one."
                                 .to_string(),
                         );
                     }

@@ -244,8 +244,8 @@ const AUTOSAVE_INTERVAL_S: f64 = 60.0;
 pub struct Autosave {
     data_dir: PathBuf,
     last_write_s: f64,
-    /// The recovery file and the document state it holds.
-    written: Option<(PathBuf, u64)>,
+    /// The recovery file and the document version it holds.
+    written: Option<(PathBuf, (u64, u64))>,
     writing: Option<JoinHandle<()>>,
 }
 
@@ -266,20 +266,31 @@ impl Autosave {
     }
 
     /// Called every frame: writes a copy once a minute while the document has unsaved edits
-    /// that are not in the copy yet.
-    pub fn tick(&mut self, doc: &Document, now_s: f64) {
-        if !doc.is_dirty() || now_s - self.last_write_s < AUTOSAVE_INTERVAL_S {
-            return;
+    /// that are not in the copy yet. Returns how long until the next copy is due, so that an
+    /// idle window still wakes up for it.
+    #[must_use]
+    pub fn tick(&mut self, doc: &Document, now_s: f64) -> Option<std::time::Duration> {
+        if !doc.is_dirty() {
+            return None;
         }
+        let due_in_s = self.last_write_s + AUTOSAVE_INTERVAL_S - now_s;
+        if due_in_s > 0.0 {
+            return Some(std::time::Duration::from_secs_f64(due_in_s));
+        }
+        self.write(doc, now_s);
+        Some(std::time::Duration::from_secs_f64(AUTOSAVE_INTERVAL_S))
+    }
+
+    fn write(&mut self, doc: &Document, now_s: f64) {
         if self.writing.as_ref().is_some_and(|w| !w.is_finished()) {
             return;
         }
         self.last_write_s = now_s;
         let path = recovery::recovery_path(doc.path(), &self.data_dir);
-        if self.written == Some((path.clone(), doc.state())) {
+        if self.written == Some((path.clone(), doc.version())) {
             return;
         }
-        self.written = Some((path.clone(), doc.state()));
+        self.written = Some((path.clone(), doc.version()));
         let network = doc.network().clone();
         self.writing = Some(std::thread::spawn(move || {
             // A copy that cannot be written is retried next minute; the document is untouched.

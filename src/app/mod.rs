@@ -172,7 +172,7 @@ impl GridPilotApp {
             None => Project::built_in()?,
         };
         let mut app = GridPilotApp::new(project, dialogs);
-        app.autosave.offer_untitled_recovery(&mut app.prompt);
+        app.offer_recovery();
         if let Some(spec) = &launch.agent {
             let choice = AgentChoice::parse(spec)?;
             if let Some(session) = app.project.session_mut() {
@@ -208,6 +208,11 @@ impl GridPilotApp {
     /// Where recovery copies of never-saved networks go (tests give a folder of their own).
     pub fn set_recovery_dir(&mut self, dir: PathBuf) {
         self.autosave.set_data_dir(dir);
+    }
+
+    /// Offers back the newest recovery copy of a network never saved that a crash left behind.
+    pub fn offer_recovery(&mut self) {
+        self.autosave.offer_untitled_recovery(&mut self.prompt);
     }
 
     /// The session, when there is one.
@@ -491,8 +496,10 @@ impl GridPilotApp {
             }
         }
         self.drain_session_log();
-        self.autosave
-            .tick(&self.project.document, ctx.input(|i| i.time));
+        let now_s = ctx.input(|i| i.time);
+        if let Some(due) = self.autosave.tick(&self.project.document, now_s) {
+            ctx.request_repaint_after(due);
+        }
         self.capture_logic(ctx);
         self.title_logic(ctx);
     }
