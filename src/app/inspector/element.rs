@@ -143,6 +143,9 @@ fn bus_ui(
         );
         form.number(ui, "x", "", &mut new.position.x, Rule::Any);
         form.number(ui, "y", "", &mut new.position.y, Rule::Any);
+        let mut label = new.label.clone().unwrap_or_default();
+        form.text(ui, "Description", &mut label);
+        new.label = Some(label).filter(|l| !l.is_empty());
     });
     let problems = || (bus.problems(), new.problems());
     let edit = || Edit::SetBus(new.clone());
