@@ -213,3 +213,63 @@ fn random_episodes_repeat_bit_for_bit() {
     assert_eq!(trajectory("random", 7, 150), trajectory("random", 7, 150));
     assert_ne!(trajectory("random", 7, 150), trajectory("random", 8, 150));
 }
+
+#[test]
+fn names_given_twice_and_missing_files_are_refused() {
+    let env = anm6();
+    let dir = tempfile::tempdir().unwrap();
+    let twice = write(&dir, "twice.csv", "storage.p_mw,storage.p_mw\n1,2\n");
+    let message = error(&env, &format!("schedule:{twice}"));
+    assert!(
+        message.contains("'storage.p_mw' is named twice"),
+        "{message}"
+    );
+    let policy = POLICY.replace(
+        r#""storage.p_mw", "storage.q_mvar""#,
+        r#""storage.p_mw", "storage.p_mw""#,
+    );
+    let twice = write(&dir, "twice.ron", &policy);
+    let message = error(&env, &format!("linear:{twice}"));
+    assert!(
+        message.contains("action component 'storage.p_mw' is named twice"),
+        "{message}"
+    );
+    assert_eq!(
+        error(&env, "linear:"),
+        "the linear agent needs a file: linear:FILE"
+    );
+    assert_eq!(
+        error(&env, "schedule:"),
+        "the schedule agent needs a file: schedule:FILE"
+    );
+}
+
+#[test]
+fn a_random_agent_copes_with_bounds_too_wide_to_subtract() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("networks/anm6_easy.ron");
+    let text = std::fs::read_to_string(path)
+        .unwrap()
+        // The battery's active power range, to ±1e308: its width overflows.
+        .replacen(
+            "p_min_mw: -50.0,\n                p_max_mw: 50.0",
+            "p_min_mw: -1e308,\n                p_max_mw: 1e308",
+            1,
+        );
+    assert!(text.contains("p_max_mw: 1e308"));
+    let net = gridpilot::io::network_from_ron(&text).unwrap();
+    let mut env = Environment::new(net, Path::new(".")).unwrap();
+    let mut agent = build(&env, "random", 3).unwrap();
+    let obs = env.reset(0, &ResetOptions::default()).unwrap();
+    for _ in 0..20 {
+        let action = agent.act(&obs);
+        assert!(action.iter().all(|a| a.is_finite()), "{action:?}");
+        let space = env.action_space();
+        assert!(
+            action
+                .iter()
+                .zip(space)
+                .all(|(a, c)| *a >= c.low && *a <= c.high)
+        );
+        env.step(&action);
+    }
+}

@@ -458,7 +458,13 @@ fn zero_bench_repeats_are_refused() {
         OsStr::new("--repeat"),
         OsStr::new("0"),
     ]);
-    assert_refused(&run, &["--repeat"]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr
+            .contains("'--repeat <REPEAT>': 0 is not in 1..=1000000"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -467,4 +473,143 @@ fn unknown_subcommand_exits_1() {
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(run.stderr.contains("nonsense-subcommand"), "{}", run.stderr);
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+/// The reproducers of values too large or too small for per-unit: each is refused or reported
+/// as not converged, never "converged with a NaN mismatch".
+#[test]
+fn overflowing_values_never_converge() {
+    let cases = [
+        ("huge_load.ron", TWO_BUS.replace("p_mw: 1.0", "p_mw: 1e308")),
+        (
+            "tiny_impedance.ron",
+            TWO_BUS.replace("r_pu: 0.01, x_pu: 0.02", "r_pu: 1e-300, x_pu: 1e-300"),
+        ),
+        (
+            "tiny_base.ron",
+            TWO_BUS.replace("base_mva: 100.0", "base_mva: 1e-300"),
+        ),
+    ];
+    for (name, text) in cases {
+        let (_dir, path) = temp_file(name, text.as_bytes());
+        let run = gridpilot(&[OsStr::new("pf"), path.as_os_str(), OsStr::new("--json")]);
+        assert_eq!(run.code, Some(2), "{name}: {} {}", run.stdout, run.stderr);
+        let out: Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(out["converged"], false, "{name}");
+        assert!(out["failure"].as_str().is_some(), "{name}: a reason");
+    }
+    let case = std::fs::read_to_string(case("case14.m")).unwrap();
+    for ratio in ["1e308", "1e-320"] {
+        // Branch 4-7's transformer ratio 0.978 becomes absurd.
+        let text = case.replacen("0.978", ratio, 1);
+        let (_dir, path) = temp_file("case14.m", text.as_bytes());
+        let run = gridpilot(&[OsStr::new("pf"), path.as_os_str()]);
+        assert!(
+            run.code == Some(2) || run.code == Some(1),
+            "ratio {ratio}: {} {}",
+            run.stdout,
+            run.stderr
+        );
+        assert!(!run.stdout.contains(" converged in"), "{}", run.stdout);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn unbounded_counts_and_a_full_disk_get_messages_not_panics() {
+    for args in [
+        &["bench", "pf", "FILE", "--repeat", "18446744073709551615"][..],
+        &["bench", "view", "FILE", "--frames", "99999999999"],
+        &["pf", "FILE", "--max-iter", "0"],
+        &["run", "--network", "FILE", "--steps", "0"],
+    ] {
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| a.replace("FILE", "networks/anm6_easy.ron"))
+            .collect();
+        let run = gridpilot(&args);
+        assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("is not in 1.."),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    let full = std::fs::File::create("/dev/full");
+    if let Ok(full) = full {
+        let out = Command::new(env!("CARGO_BIN_EXE_gridpilot"))
+            .args(["pf", "../shared/cases/case14.m"])
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("cannot write the output"), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn small_messages_read_right() {
+    // A byte-order mark is skipped.
+    let with_bom = [b"\xEF\xBB\xBF".as_slice(), TWO_BUS.as_bytes()].concat();
+    let (_dir, path) = temp_file("bom.ron", &with_bom);
+    assert_eq!(
+        gridpilot(&[OsStr::new("pf"), path.as_os_str()]).code,
+        Some(0)
+    );
+    // An episode given where a network is expected says so.
+    let (_dir, path) = temp_file("run.episode", b"GRIDPILOT EPISODE");
+    assert_refused(
+        &gridpilot(&[OsStr::new("pf"), path.as_os_str()]),
+        &["run.episode", "recorded episode", "gridpilot replay"],
+    );
+    let run = gridpilot(&[
+        "run",
+        "--network",
+        "networks/anm6_easy.ron",
+        "--agent",
+        "linear:",
+    ]);
+    assert_refused(&run, &["linear agent needs a file"]);
+    // Several problems: a count, then one indented line each, for pf and run alike.
+    let text = TWO_BUS.replace("p_mw: 1.0", "p_mw: NaN").replace(
+        "(name: \"A\", base_kv: 20.0), (name: \"B\"",
+        "(name: \"A\", base_kv: 20.0), (name: \"A\"",
+    );
+    let (_dir, path) = temp_file("dup.ron", text.as_bytes());
+    for args in [
+        vec![OsStr::new("pf"), path.as_os_str()],
+        vec![OsStr::new("run"), OsStr::new("--network"), path.as_os_str()],
+        vec![
+            OsStr::new("spaces"),
+            OsStr::new("--network"),
+            path.as_os_str(),
+        ],
+    ] {
+        let run = gridpilot(&args);
+        assert_eq!(run.code, Some(1));
+        let lines: Vec<&str> = run.stderr.trim().lines().collect();
+        assert!(lines[0].contains("problems:"), "{}", run.stderr);
+        assert!(
+            lines[1..].iter().all(|l| l.starts_with("  ")),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("two buses are named 'A'"),
+            "{}",
+            run.stderr
+        );
+    }
+    // Huge numbers print short.
+    let text = TWO_BUS.replace(
+        "base_kv: 20.0), (name: \"B\", base_kv: 20.0)",
+        "base_kv: 20.0), (name: \"B\", base_kv: -1e300)",
+    );
+    let (_dir, path) = temp_file("huge.ron", text.as_bytes());
+    assert_refused(
+        &gridpilot(&[OsStr::new("pf"), path.as_os_str()]),
+        &["base_kv = -1e300 is not allowed"],
+    );
 }

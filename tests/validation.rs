@@ -499,3 +499,193 @@ fn profiles_must_name_a_load_or_renewable_once() {
         "{text}"
     );
 }
+
+/// A scenario setting (and what must be in the message) that used to run wrongly or panic.
+fn scenario_refused(change: impl Fn(&mut Scenario), fragments: &[&str]) {
+    let mut net = valid();
+    let mut scenario = Scenario::plain_day();
+    change(&mut scenario);
+    net.scenario = Some(scenario);
+    let text = net.validate().to_string();
+    for f in fragments {
+        assert!(text.contains(f), "message lacks {f:?}: {text}");
+    }
+    assert!(PowerFlow::new(&net).is_err(), "{text}");
+}
+
+#[test]
+fn every_scenario_setting_is_checked() {
+    scenario_refused(
+        |s| s.power_flow.tolerance_pu = f64::NAN,
+        &["tolerance_pu = NaN"],
+    );
+    scenario_refused(
+        |s| s.power_flow.tolerance_pu = f64::INFINITY,
+        &["tolerance_pu = inf"],
+    );
+    scenario_refused(
+        |s| s.power_flow.tolerance_pu = 0.0,
+        &["tolerance_pu = 0", "positive"],
+    );
+    scenario_refused(
+        |s| s.power_flow.max_iterations = 10_000_000,
+        &["max_iterations = 10000000"],
+    );
+    scenario_refused(|s| s.reward.penalty_clip = -100.0, &["penalty_clip = -100"]);
+    scenario_refused(
+        |s| s.reward.penalty_weight = f64::NAN,
+        &["penalty_weight = NaN"],
+    );
+    scenario_refused(|s| s.reward.energy_clip = -1.0, &["energy_clip = -1"]);
+    scenario_refused(|s| s.reward.energy_clip = f64::NAN, &["energy_clip = NaN"]);
+    let protection = |change: fn(&mut gridpilot::model::Protection)| {
+        move |s: &mut Scenario| {
+            let mut p = gridpilot::model::Protection::default();
+            change(&mut p);
+            s.protection = Some(p);
+        }
+    };
+    scenario_refused(
+        protection(|p| p.hard_limit_pct = f64::NAN),
+        &["hard_limit_pct = NaN"],
+    );
+    scenario_refused(
+        protection(|p| p.max_lost_pct = f64::NAN),
+        &["max_lost_pct = NaN"],
+    );
+    scenario_refused(
+        protection(|p| p.max_lost_pct = -1.0),
+        &["max_lost_pct = -1"],
+    );
+    scenario_refused(
+        |s| s.episode_steps = Some(0),
+        &["episode_steps must be at least 1"],
+    );
+    let daily = |peak_mw: f64| {
+        move |s: &mut Scenario| {
+            s.profiles = vec![gridpilot::model::Profile {
+                device: "load".into(),
+                series: gridpilot::model::Series::Daily {
+                    shape: gridpilot::model::DailyShape::Residential,
+                    peak_mw,
+                    noise_pct: 0.0,
+                },
+                q_per_p: None,
+            }];
+        }
+    };
+    scenario_refused(daily(f64::NAN), &["profile of 'load'", "peak_mw = NaN"]);
+    scenario_refused(daily(-2.0), &["peak_mw = -2"]);
+    scenario_refused(
+        |s| {
+            daily(1.0)(s);
+            s.profiles[0].q_per_p = Some(f64::NAN);
+        },
+        &["q_per_p = NaN"],
+    );
+}
+
+#[test]
+fn device_limits_and_names_are_checked() {
+    let mut net = valid();
+    let Device::ExternalGrid(grid) = &mut net.devices[0] else {
+        unreachable!()
+    };
+    grid.p_min_mw = Some(200.0);
+    grid.p_max_mw = Some(-200.0);
+    grid.q_max_mvar = Some(f64::NAN);
+    let text = net.validate().to_string();
+    assert!(
+        text.contains("external grid 'grid': p_min_mw = 200"),
+        "{text}"
+    );
+    assert!(text.contains("q_max_mvar = NaN"), "{text}");
+
+    let mut net = valid();
+    storage(&mut net).capability.p_plus_mw = Some(5.0);
+    let p = only_problem(
+        &net,
+        &[
+            "storage 'bat'",
+            "capability.p_plus_mw = 5",
+            "outside the P range",
+        ],
+    );
+    assert_eq!(p.element(), Some(ElementRef::Device("bat".into())));
+
+    let mut net = valid();
+    net.devices
+        .push(Device::Renewable(gridpilot::model::Renewable {
+            name: "pv".into(),
+            bus: "C".into(),
+            source: gridpilot::model::RenewableSource::Solar,
+            capability: Capability {
+                p_min_mw: -3.0,
+                p_max_mw: -1.0,
+                q_min_mvar: 0.0,
+                q_max_mvar: 0.0,
+                p_plus_mw: None,
+                p_minus_mw: None,
+                q_plus_mvar: None,
+                q_minus_mvar: None,
+                min_power_factor: None,
+            },
+            p_mw: 0.0,
+            q_mvar: 0.0,
+            in_service: true,
+        }));
+    only_problem(
+        &net,
+        &[
+            "solar 'pv'",
+            "capability.p_min_mw = -3",
+            "must not be negative",
+        ],
+    );
+
+    let mut net = valid();
+    bus(&mut net, "B").name = "B\0".into();
+    let text = net.validate().to_string();
+    assert!(text.contains("control character"), "{text}");
+}
+
+#[test]
+fn two_voltages_asked_of_one_bus_is_a_problem() {
+    let mut net = valid();
+    net.devices
+        .push(Device::Generator(gridpilot::model::Generator {
+            name: "gen".into(),
+            bus: "A".into(),
+            p_mw: 1.0,
+            q_mvar: 0.0,
+            p_min_mw: 0.0,
+            p_max_mw: 5.0,
+            q_min_mvar: -5.0,
+            q_max_mvar: 5.0,
+            vm_setpoint_pu: Some(1.05),
+            cost: None,
+            in_service: true,
+        }));
+    only_problem(
+        &net,
+        &[
+            "bus 'A'",
+            "'grid' holds it at 1 p.u. and 'gen' at 1.05 p.u.",
+        ],
+    );
+}
+
+#[test]
+fn negative_resistance_is_a_warning_that_still_solves() {
+    let mut net = valid();
+    branch(&mut net, "L").r_pu = -0.001;
+    let report = net.validate();
+    assert!(report.is_ok(), "{report}");
+    assert_eq!(report.warnings.len(), 1);
+    assert!(
+        report
+            .warnings_listing()
+            .contains("branch 'L': r_pu = -0.001")
+    );
+    assert!(PowerFlow::new(&net).is_ok());
+}

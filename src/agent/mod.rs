@@ -38,6 +38,8 @@ pub enum AgentError {
     /// A file that could not be read; the message names it.
     #[error("{0}")]
     Read(String),
+    #[error("the {0} agent needs a file: {0}:FILE")]
+    NoFile(String),
 }
 
 impl AgentError {
@@ -60,6 +62,7 @@ pub struct Spaces<'a> {
 /// `schedule:FILE`. The random agent draws from its own generator seeded with `seed`.
 pub fn from_spec(spec: &str, spaces: &Spaces, seed: u64) -> Result<Box<dyn Agent>, AgentError> {
     match spec.split_once(':') {
+        Some((kind @ ("linear" | "schedule"), "")) => Err(AgentError::NoFile(kind.to_string())),
         None if spec == "do-nothing" => Ok(Box::new(DoNothing::new(spaces.do_nothing))),
         None if spec == "random" => Ok(Box::new(RandomAgent::new(spaces.action, seed))),
         Some(("linear", file)) => Ok(Box::new(LinearPolicyAgent::load(Path::new(file), spaces)?)),
@@ -106,12 +109,14 @@ impl Agent for RandomAgent {
     fn act(&mut self, _observation: &[f64]) -> Vec<f64> {
         self.bounds
             .iter()
-            .map(|&(lo, hi)| {
-                if hi > lo {
-                    self.rng.random_range(lo..=hi)
-                } else {
-                    lo
+            .map(|&(lo, hi)| match hi - lo {
+                width if width > 0.0 && width.is_finite() => self.rng.random_range(lo..=hi),
+                width if width > 0.0 => {
+                    // A range too wide to subtract (±1e308): a mix of the ends never overflows.
+                    let u: f64 = self.rng.random();
+                    lo * (1.0 - u) + hi * u
                 }
+                _ => lo,
             })
             .collect()
     }
@@ -136,13 +141,19 @@ impl Agent for HumanAgent {
     }
 }
 
-/// The position of every name in a space, or an error naming the first unknown one.
+/// The position of every name in a space, or an error naming the first unknown one (or the
+/// first one given twice).
 fn positions(
     names: &[String],
     space: &[Component],
     what: &str,
     file: &Path,
 ) -> Result<Vec<usize>, AgentError> {
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = names.iter().find(|n| !seen.insert(n.as_str())) {
+        let message = format!("the {what} component '{twice}' is named twice");
+        return Err(AgentError::file(file, message));
+    }
     names
         .iter()
         .map(|name| {

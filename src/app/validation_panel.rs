@@ -4,7 +4,7 @@
 use super::command::Command;
 use super::safety_panel::severity_colour;
 use crate::edit::Document;
-use crate::model::ValidationReport;
+use crate::model::{Problem, ValidationReport};
 use crate::sim::Severity;
 
 /// The list, checked again only when the document changes.
@@ -28,28 +28,39 @@ impl ValidationPanel {
 
     pub fn ui(&mut self, ui: &mut egui::Ui, doc: &Document, commands: &mut Vec<Command>) {
         let report = self.report(doc);
-        if report.is_ok() {
-            ui.label("No problems: the network is ready to run.");
-            return;
-        }
         let n = report.problems.len();
-        ui.strong(if n == 1 {
-            "1 problem stops this network from running:".to_string()
-        } else {
-            format!("{n} problems stop this network from running:")
+        ui.strong(match n {
+            0 => "No problems: the network is ready to run.".to_string(),
+            1 => "1 problem stops this network from running:".to_string(),
+            _ => format!("{n} problems stop this network from running:"),
         });
-        let colour = severity_colour(Severity::Critical);
         egui::ScrollArea::vertical().show(ui, |ui| {
-            for problem in &report.problems {
-                let text = egui::RichText::new(problem.to_string()).color(colour);
-                let label = egui::Label::new(text).sense(egui::Sense::click());
-                let response = ui.add(label);
-                if let Some(element) = problem.element()
-                    && response.on_hover_text("Click to show it").clicked()
-                {
-                    commands.push(Command::Focus(element));
-                }
+            list_ui(ui, &report.problems, Severity::Critical, commands);
+            if !report.warnings.is_empty() {
+                let w = report.warnings.len();
+                let s = if w == 1 { "" } else { "s" };
+                ui.label(format!("{w} warning{s} (the network runs as it is):"));
+                list_ui(ui, &report.warnings, Severity::Warning, commands);
             }
         });
+    }
+}
+
+/// One clickable line per problem, in its severity's colour; a click shows the element.
+fn list_ui(
+    ui: &mut egui::Ui,
+    problems: &[Problem],
+    severity: Severity,
+    commands: &mut Vec<Command>,
+) {
+    let colour = severity_colour(severity);
+    for problem in problems {
+        let text = egui::RichText::new(problem.to_string()).color(colour);
+        let response = ui.add(egui::Label::new(text).sense(egui::Sense::click()));
+        if let Some(element) = problem.element()
+            && response.on_hover_text("Click to show it").clicked()
+        {
+            commands.push(Command::Focus(element));
+        }
     }
 }

@@ -37,7 +37,7 @@ pub struct BenchViewArgs {
     /// A network (.ron, .m) or an episode file.
     file: PathBuf,
     /// How many frames to time.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 100, value_parser = super::count(100_000))]
     frames: usize,
     /// Print one JSON object.
     #[arg(long)]
@@ -50,7 +50,7 @@ pub struct BenchEnvArgs {
     #[arg(long)]
     network: PathBuf,
     /// How many timed steps.
-    #[arg(long, default_value_t = 100_000)]
+    #[arg(long, default_value_t = 100_000, value_parser = super::count(1_000_000_000))]
     steps: usize,
     /// Print one JSON object.
     #[arg(long)]
@@ -62,7 +62,7 @@ pub struct BenchPfArgs {
     /// A GridPilot network (.ron) or a MATPOWER case (.m).
     file: PathBuf,
     /// How many timed solves (default: as many as fit in about two seconds, 5 to 1000).
-    #[arg(long)]
+    #[arg(long, value_parser = super::count(1_000_000))]
     repeat: Option<usize>,
     /// Print one JSON object.
     #[arg(long)]
@@ -93,7 +93,6 @@ fn bench_pf(args: &BenchPfArgs) -> Result<ExitCode, String> {
     let (first_us, first) = solve(&mut pf);
     let first = first.map_err(|e| super::solve_error(&args.file, &e))?;
     let repeat = match args.repeat {
-        Some(0) => return Err("--repeat must be at least 1".into()),
         Some(n) => n,
         None => ((2e6 / first_us.max(1.0)) as usize).clamp(5, 1000),
     };
@@ -117,9 +116,9 @@ fn bench_pf(args: &BenchPfArgs) -> Result<ExitCode, String> {
             "median_us": median_us,
             "min_us": min_us,
         });
-        println!("{report}");
+        outln!("{report}")?;
     } else {
-        println!(
+        outln!(
             "{}: {} buses, {} iterations{}; median {:.1} µs per solve (min {:.1} µs) over {repeat} solves",
             args.file.display(),
             net.buses.len(),
@@ -131,16 +130,13 @@ fn bench_pf(args: &BenchPfArgs) -> Result<ExitCode, String> {
             },
             median_us,
             min_us
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Steps a random agent through episodes back to back (resets included in the time).
 fn bench_env(args: &BenchEnvArgs) -> Result<ExitCode, String> {
-    if args.steps == 0 {
-        return Err("--steps must be at least 1".into());
-    }
     let mut env = super::run::open_environment(&args.network)?;
     let mut agent = gridpilot::agent::RandomAgent::new(env.action_space(), 0);
     let reset = |env: &mut gridpilot::sim::Environment, seed: u64| {
@@ -172,21 +168,18 @@ fn bench_env(args: &BenchEnvArgs) -> Result<ExitCode, String> {
             "seconds": seconds,
             "steps_per_s": steps_per_s,
         });
-        println!("{report}");
+        outln!("{report}")?;
     } else {
-        println!(
+        outln!(
             "{}: {} steps of a random agent in {seconds:.3} s: {steps_per_s:.0} steps/s ({episodes} episodes, {failed} ended by a failed power flow)",
             args.network.display(),
             args.steps
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn bench_view(args: &BenchViewArgs) -> Result<ExitCode, String> {
-    if args.frames == 0 {
-        return Err("--frames must be at least 1".into());
-    }
     let mut times = gridpilot::app::frame_times_ms(&args.file, args.frames)?;
     times.sort_by(f64::total_cmp);
     let median_ms = times[times.len() / 2];
@@ -197,14 +190,14 @@ fn bench_view(args: &BenchViewArgs) -> Result<ExitCode, String> {
             "median_ms": median_ms,
             "max_ms": times[times.len() - 1],
         });
-        println!("{report}");
+        outln!("{report}")?;
     } else {
-        println!(
+        outln!(
             "{}: median {median_ms:.3} ms per frame (max {:.3} ms) over {} frames, 1920×1080",
             args.file.display(),
             times[times.len() - 1],
             args.frames
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -231,15 +224,15 @@ fn bench_edit(args: &BenchEditArgs) -> Result<ExitCode, String> {
             "undo_median_ms": median(undos.clone()),
             "idle_frame_median_ms": idle_ms,
         });
-        println!("{report}");
+        outln!("{report}")?;
     } else {
-        println!(
+        outln!(
             "{}: move a bus or undo it, plus the next frame: median {median_ms:.2} ms, max {max_ms:.2} ms over {} pairs (move {:.2} ms, undo {:.2} ms median; a frame with no edit {idle_ms:.2} ms), 1920×1080",
             args.file.display(),
             args.pairs,
             median(moves),
             median(undos)
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

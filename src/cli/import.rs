@@ -18,12 +18,12 @@ pub fn run(args: &ImportArgs) -> Result<ExitCode, String> {
     let net = super::read_network(&args.file)?;
     gridpilot::io::save_network(&net, &args.output)
         .map_err(|e| format!("{}: cannot write the file: {e}", args.output.display()))?;
-    println!(
+    outln!(
         "wrote {}: {} buses, {} branches, {} devices",
         args.output.display(),
         net.buses.len(),
         net.branches.len(),
         net.devices.len()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

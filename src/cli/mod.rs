@@ -1,5 +1,8 @@
 //! Command-line interface: argument definitions and one module per subcommand.
 
+// First: the modules after it use its `outln!`.
+#[macro_use]
+mod output;
 mod bench;
 mod import;
 mod pf;
@@ -54,7 +57,7 @@ pub struct GuiArgs {
     #[arg(long)]
     agent: Option<String>,
     /// With --screenshot: how many steps to play first.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=1_000_000))]
     play_steps: usize,
     /// Save a PNG of the whole window after playing, then exit.
     #[arg(long)]
@@ -89,6 +92,11 @@ impl GuiArgs {
     }
 }
 
+/// A count from 1 to `max`: clap refuses anything else with a message naming the range.
+fn count(max: usize) -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::new().range(1..=max as u64)
+}
+
 /// Solver settings shared by the commands that solve power flows.
 #[derive(Debug, Args)]
 pub struct SolveArgs {
@@ -97,7 +105,7 @@ pub struct SolveArgs {
     #[arg(long, default_value_t = 1e-8, allow_negative_numbers = true)]
     tol: f64,
     /// Maximum number of Newton iterations.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = count(gridpilot::model::MAX_ITERATIONS))]
     max_iter: usize,
     /// Hold generators within their reactive limits (MATPOWER does not by default).
     #[arg(long)]
@@ -142,26 +150,21 @@ fn prepare(path: &Path, net: &Network) -> Result<gridpilot::powerflow::PowerFlow
     gridpilot::powerflow::PowerFlow::new(net).map_err(|e| solve_error(path, &e))
 }
 
-/// A power flow error as a message naming the file: one line for one validation problem, and
-/// one indented line per problem when there are several.
+/// A power flow error as a message naming the file (the problems listed as everywhere else).
 fn solve_error(path: &std::path::Path, error: &PowerFlowError) -> String {
-    match error {
-        PowerFlowError::Invalid(report) if report.problems.len() == 1 => format!(
-            "{}: the network cannot be solved: {}",
+    format!("{}: {error}", path.display())
+}
+
+/// Reads a network file and prints its warnings (what is allowed but unusual) to stderr.
+fn read_network_warning(path: &Path) -> Result<Network, String> {
+    let net = read_network(path)?;
+    let report = net.validate();
+    if !report.warnings.is_empty() {
+        eprintln!(
+            "gridpilot: {}: warning: {}",
             path.display(),
-            report.problems[0]
-        ),
-        PowerFlowError::Invalid(report) => {
-            let mut text = format!(
-                "{}: the network cannot be solved ({} problems):",
-                path.display(),
-                report.problems.len()
-            );
-            for problem in &report.problems {
-                text.push_str(&format!("\n  {problem}"));
-            }
-            text
-        }
-        other => format!("{}: {other}", path.display()),
+            report.warnings_listing()
+        );
     }
+    Ok(net)
 }

@@ -29,15 +29,15 @@ pub struct PfArgs {
 
 pub fn run(args: &PfArgs) -> Result<ExitCode, String> {
     let options = args.solve.options()?;
-    let net = super::read_network(&args.file)?;
+    let net = super::read_network_warning(&args.file)?;
     let mut pf = super::prepare(&args.file, &net)?;
     let result = pf
         .solve(&net, &options)
         .map_err(|e| super::solve_error(&args.file, &e))?;
     if args.json {
-        println!("{}", to_json(&net, &result));
+        outln!("{}", to_json(&net, &result))?;
     } else {
-        print!("{}", summary(&net, &result, args.full));
+        outln!("{}", summary(&net, &result, args.full).trim_end())?;
     }
     Ok(if result.converged {
         ExitCode::SUCCESS

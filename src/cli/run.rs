@@ -39,7 +39,7 @@ pub struct RunArgs {
     #[arg(long)]
     start_step: Option<usize>,
     /// Number of steps (default: the scenario's episode length, or one cycle).
-    #[arg(long)]
+    #[arg(long, value_parser = super::count(1_000_000_000))]
     steps: Option<usize>,
     /// Initial state of charge of a storage unit, as DEVICE=MWH (repeatable).
     #[arg(long, value_name = "DEVICE=MWH")]
@@ -64,7 +64,7 @@ pub struct ReplayArgs {
 /// Opens a network file as an environment; CSV profiles are found beside it. A network without
 /// a scenario runs a plain day at its file values, as in the app.
 pub fn open_environment(path: &Path) -> Result<Environment, String> {
-    let net = super::read_network(path)?.runnable();
+    let net = super::read_network_warning(path)?.runnable();
     let dir = path.parent().unwrap_or(Path::new("."));
     Environment::new(net, dir).map_err(|e| format!("{}: {e}", path.display()))
 }
@@ -77,16 +77,16 @@ pub fn spaces(args: &SpacesArgs) -> Result<ExitCode, String> {
             "observation": env.observation_space(),
             "do_nothing": env.do_nothing_action(),
         });
-        println!("{report}");
+        outln!("{report}")?;
         return Ok(ExitCode::SUCCESS);
     }
     for (title, space) in [
         ("action", env.action_space()),
         ("observation", env.observation_space()),
     ] {
-        println!("{title} ({} components)", space.len());
+        outln!("{title} ({} components)", space.len())?;
         for c in space {
-            println!("  {:<28} [{}, {}] {}", c.name, c.low, c.high, c.unit);
+            outln!("  {:<28} [{}, {}] {}", c.name, c.low, c.high, c.unit)?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -106,7 +106,14 @@ fn reset_options(args: &RunArgs) -> Result<ResetOptions, String> {
                 .map_err(|_| format!("--initial-soc '{s}': '{value}' is not a number"))?;
             Ok((device.trim().to_string(), mwh))
         })
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<Vec<_>, String>>()?;
+    let mut seen = std::collections::HashSet::new();
+    if let Some((twice, _)) = initial_soc_mwh
+        .iter()
+        .find(|(d, _)| !seen.insert(d.as_str()))
+    {
+        return Err(format!("--initial-soc gives '{twice}' twice"));
+    }
     Ok(ResetOptions {
         start_time_index: args.start_step,
         initial_soc_mwh,
@@ -153,7 +160,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
             episode.push(&env, &action, &result);
         }
         if args.json {
-            println!("{}", step_json(&env, &result));
+            outln!("{}", step_json(&env, &result))?;
         }
         progress.inc(1);
         if result.terminated || result.truncated {
@@ -168,7 +175,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
             .map_err(|e| format!("{}: cannot write the episode: {e}", path.display()))?;
     }
     if !args.json {
-        summary.print(&env, &args.agent, args.seed);
+        summary.print(&env, &args.agent, args.seed)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -210,24 +217,25 @@ impl Summary {
         }
     }
 
-    fn print(&self, env: &Environment, agent: &str, seed: u64) {
-        println!(
+    fn print(&self, env: &Environment, agent: &str, seed: u64) -> Result<(), String> {
+        outln!(
             "{}: {} steps with {agent} (seed {seed}): return {:.4} (discounted {:.4})",
             env.network().name,
             self.steps,
             self.total,
             self.discounted
-        );
+        )?;
         if self.violations.is_empty() {
-            println!("no violations");
+            outln!("no violations")?;
         }
         for (kind, count) in &self.violations {
-            println!("  {:<26} {count}", kind.label());
+            outln!("  {:<26} {count}", kind.label())?;
         }
-        println!(
+        outln!(
             "{}",
             self.ended.as_deref().unwrap_or("ran all requested steps")
-        );
+        )?;
+        Ok(())
     }
 }
 
@@ -289,24 +297,24 @@ pub fn replay(args: &ReplayArgs) -> Result<ExitCode, String> {
     let episode = load_episode(&args.file).map_err(|e| e.to_string())?;
     let steps = episode.steps.len().saturating_sub(1);
     let total: f64 = episode.steps.iter().map(|s| s.reward).sum();
-    println!(
+    outln!(
         "{}: {} on {}, {steps} steps from time index {} (seed {}), return {total:.4}",
         args.file.display(),
         episode.agent,
         episode.network.name,
         episode.start_time_index,
         episode.seed
-    );
+    )?;
     if !args.verify {
         return Ok(ExitCode::SUCCESS);
     }
     match episode::verify(&episode) {
         Ok(()) => {
-            println!("verified: re-simulating gives every recorded value exactly");
+            outln!("verified: re-simulating gives every recorded value exactly")?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            println!("DIVERGES at {e}");
+            outln!("DIVERGES at {e}")?;
             Ok(ExitCode::from(2))
         }
     }

@@ -23,29 +23,44 @@ use crate::model::Network;
 
 /// Reads a network from a `.ron` network file or a `.m` MATPOWER case, chosen by extension.
 pub fn load_network(path: &Path) -> Result<Network, LoadError> {
-    let text = read_text(path)?;
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("ron") => network_from_ron(&text).map_err(|e| e.in_file(path)),
-        Some("m") => {
-            let name = path.file_stem().map_or_else(
-                || "network".to_string(),
-                |s| s.to_string_lossy().into_owned(),
-            );
-            matpower::parse(&text, &name).map_err(|e| e.in_file(path))
+    let parse: fn(&str, &Path) -> Result<Network, ParseError> = match path.extension() {
+        Some(e) if e == "ron" => |text, _| network_from_ron(text),
+        Some(e) if e == "m" => |text, path| matpower::parse(text, &case_name(path)),
+        Some(e) if e == "episode" => {
+            return Err(LoadError::Content {
+                path: path.to_path_buf(),
+                message: "this is a recorded episode, not a network: open it in the app or with `gridpilot replay`".to_string(),
+            });
         }
-        other => Err(LoadError::UnknownKind {
-            path: path.to_path_buf(),
-            extension: other.unwrap_or("").to_string(),
-        }),
-    }
+        other => {
+            return Err(LoadError::UnknownKind {
+                path: path.to_path_buf(),
+                extension: other.map_or(String::new(), |e| e.to_string_lossy().into_owned()),
+            });
+        }
+    };
+    let text = read_text(path)?;
+    parse(&text, path).map_err(|e| e.in_file(path))
 }
 
-/// Reads a whole file as UTF-8 text, refusing empty and binary files with a clear message.
+/// A MATPOWER case is named after its file.
+fn case_name(path: &Path) -> String {
+    path.file_stem().map_or_else(
+        || "network".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    )
+}
+
+/// Reads a whole file as UTF-8 text (without the byte-order mark some editors write),
+/// refusing empty and binary files with a clear message.
 pub fn read_text(path: &Path) -> Result<String, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+    let mut bytes = std::fs::read(path).map_err(|source| LoadError::Read {
         path: path.to_path_buf(),
         source,
     })?;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(LoadError::Empty {
             path: path.to_path_buf(),

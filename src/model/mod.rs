@@ -25,7 +25,7 @@ pub use names::{NameHasher, NameMap, NameSet};
 pub use scenario::{
     DailyShape, PowerFlowSettings, Profile, Protection, RewardSettings, Scenario, Series,
 };
-pub use validate::{MAX_ITERATIONS, Problem, ValidationReport};
+pub use validate::{MAX_ITERATIONS, Number, Problem, ValidationReport, with_article};
 
 use serde::{Deserialize, Serialize};
 

@@ -25,7 +25,7 @@ pub enum Problem {
     ZeroImpedance { branch: String },
     #[error("{} not connected to any external grid", island(.buses))]
     Island { buses: Vec<String> },
-    #[error("{subject}: {field} = {value} is not allowed: {reason}")]
+    #[error("{subject}: {field} = {} is not allowed: {reason}", Number(*.value))]
     InvalidValue {
         subject: Subject,
         field: &'static str,
@@ -35,6 +35,14 @@ pub enum Problem {
     /// Something other than one number is wrong (a name, a reference, a combination).
     #[error("{subject}: {reason}")]
     Invalid { subject: Subject, reason: String },
+    /// A value that is allowed but unusual (a warning).
+    #[error("{subject}: {field} = {}: {note}", Number(*.value))]
+    Unusual {
+        subject: Subject,
+        field: &'static str,
+        value: f64,
+        note: &'static str,
+    },
 }
 
 impl Problem {
@@ -44,7 +52,8 @@ impl Problem {
             Problem::DuplicateName { element } => Some(element.clone()),
             Problem::UnknownBus { subject, .. }
             | Problem::InvalidValue { subject, .. }
-            | Problem::Invalid { subject, .. } => subject.element.clone(),
+            | Problem::Invalid { subject, .. }
+            | Problem::Unusual { subject, .. } => subject.element.clone(),
             Problem::ZeroImpedance { branch } => Some(ElementRef::Branch(branch.clone())),
             Problem::Island { buses } => buses.first().cloned().map(ElementRef::Bus),
             Problem::NoSlack => None,
@@ -82,15 +91,75 @@ fn list(names: &[String]) -> String {
     text
 }
 
-/// Every problem found in a network; empty when it can be solved.
+/// Every problem found in a network (empty when it can be solved), and what is allowed but
+/// unusual enough to mention (a negative resistance).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ValidationReport {
     pub problems: Vec<Problem>,
+    pub warnings: Vec<Problem>,
 }
 
 impl ValidationReport {
     pub fn is_ok(&self) -> bool {
         self.problems.is_empty()
+    }
+
+    /// The problems as the command line and the app print them: one on a line of its own;
+    /// several as a count, then one indented line each.
+    pub fn listing(&self) -> String {
+        listing(&self.problems, "problems")
+    }
+
+    /// The warnings, printed the same way.
+    pub fn warnings_listing(&self) -> String {
+        listing(&self.warnings, "warnings")
+    }
+}
+
+/// A number as people read it: plain when it has a sensible number of digits, in scientific
+/// notation when very large or very small (Rust writes `1e300` out with 301 digits).
+pub struct Number(pub f64);
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = self.0;
+        let magnitude = v.abs();
+        if v.is_finite() && v != 0.0 && !(1e-6..1e12).contains(&magnitude) {
+            write!(f, "{v:e}")
+        } else {
+            write!(f, "{v}")
+        }
+    }
+}
+
+/// "a load", "an external grid".
+pub fn with_article(word: &str) -> String {
+    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {word}")
+}
+
+/// At most this many lines in a listing; the rest are counted.
+const MAX_LISTED: usize = 20;
+
+fn listing(items: &[Problem], what: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        many => {
+            let mut text = format!("{} {what}:", many.len());
+            for item in many.iter().take(MAX_LISTED) {
+                text.push_str("\n  ");
+                text.push_str(&item.to_string());
+            }
+            if many.len() > MAX_LISTED {
+                text.push_str(&format!("\n  and {} more", many.len() - MAX_LISTED));
+            }
+            text
+        }
     }
 }
 
@@ -162,7 +231,7 @@ impl<'a> Checker<'a> {
 
     fn within(&mut self, field: &'static str, value: f64, lo: f64, hi: f64, what: &str) {
         if !(value >= lo && value <= hi) {
-            let rule = format!("it lies outside {what} [{lo}, {hi}]");
+            let rule = format!("it lies outside {what} [{}, {}]", Number(lo), Number(hi));
             self.value(field, value, |_| false, &rule);
         }
     }
@@ -209,7 +278,8 @@ impl Branch {
         if self.from_bus == self.to_bus {
             c.invalid(format!("it connects bus '{}' to itself", self.from_bus));
         }
-        // Negative resistances are real in network equivalents (the PEGASE cases have them).
+        // Negative resistances are real in network equivalents (the PEGASE cases have them):
+        // a warning, not a problem (see `Branch::warnings`).
         c.finite("r_pu", self.r_pu);
         c.finite("x_pu", self.x_pu);
         c.finite("b_pu", self.b_pu);
@@ -241,7 +311,8 @@ impl Branch {
                 ] {
                     let ratio = tap_ratio + position * t.step_pct / 100.0;
                     if tap_ratio.is_finite() && t.step_pct.is_finite() && ratio <= 0.0 {
-                        let rule = format!("the ratio there would be {ratio}, not positive");
+                        let rule =
+                            format!("the ratio there would be {}, not positive", Number(ratio));
                         c.value(field, position, |_| false, &rule);
                     }
                 }
@@ -253,6 +324,22 @@ impl Branch {
             });
         }
         c.problems
+    }
+}
+
+impl Branch {
+    /// What is allowed but worth a second look.
+    pub fn warnings(&self) -> Vec<Problem> {
+        let mut warnings = Vec::new();
+        if self.r_pu < 0.0 {
+            warnings.push(Problem::Unusual {
+                subject: Subject::branch(&self.name),
+                field: "r_pu",
+                value: self.r_pu,
+                note: "a negative resistance, as only network equivalents have",
+            });
+        }
+        warnings
     }
 }
 
@@ -467,8 +554,8 @@ fn profile_problems<'a>(
         None => c.invalid("no device has this name"),
         Some(Device::Load(_) | Device::Renewable(_)) => {}
         Some(other) => c.invalid(format!(
-            "only loads and renewables follow profiles, not a {}",
-            other.kind_name()
+            "only loads and renewables follow profiles, not {}",
+            with_article(other.kind_name())
         )),
     }
     if let Some(q) = profile.q_per_p {
@@ -514,6 +601,7 @@ pub(super) fn validate(net: &Network) -> ValidationReport {
     for bus in &net.buses {
         problems.extend(bus.problems());
     }
+    let mut warnings = Vec::new();
     // The bus positions of each branch's ends, looked up once for references and islands.
     let mut ends = Vec::with_capacity(net.branches.len());
     for br in &net.branches {
@@ -529,6 +617,7 @@ pub(super) fn validate(net: &Network) -> ValidationReport {
         });
         ends.push(from.zip(to));
         problems.extend(br.problems());
+        warnings.extend(br.warnings());
     }
     for dev in &net.devices {
         if !buses.contains_key(dev.bus()) {
@@ -539,11 +628,42 @@ pub(super) fn validate(net: &Network) -> ValidationReport {
         }
         problems.extend(dev.problems());
     }
+    check_voltage_setpoints(net, &mut problems);
     if let Some(scenario) = &net.scenario {
         problems.extend(scenario.problems(net));
     }
     check_connectivity(net, &buses, &ends, &mut problems);
-    ValidationReport { problems }
+    ValidationReport { problems, warnings }
+}
+
+/// Every in-service device that holds its bus's voltage (external grids, generators with a
+/// setpoint) must ask for the same voltage as the others on that bus: the solver cannot honour
+/// two.
+fn check_voltage_setpoints(net: &Network, problems: &mut Vec<Problem>) {
+    let mut held: NameMap<(&str, f64)> = NameMap::default();
+    for dev in net.devices.iter().filter(|d| d.in_service()) {
+        let vm = match dev {
+            Device::ExternalGrid(g) => g.vm_pu,
+            Device::Generator(g) => match g.vm_setpoint_pu {
+                Some(vm) => vm,
+                None => continue,
+            },
+            _ => continue,
+        };
+        match held.get(dev.bus()) {
+            Some(&(first, first_vm)) if first_vm != vm => problems.push(Problem::Invalid {
+                subject: Subject::bus(dev.bus()),
+                reason: format!(
+                    "'{first}' holds it at {first_vm} p.u. and '{}' at {vm} p.u.: one voltage per bus",
+                    dev.name()
+                ),
+            }),
+            Some(_) => {}
+            None => {
+                held.insert(dev.bus(), (dev.name(), vm));
+            }
+        }
+    }
 }
 
 /// The position of the first element with each name; a name used again is a problem.

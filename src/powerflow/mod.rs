@@ -52,7 +52,7 @@ impl Default for SolveOptions {
 /// a [`PowerFlowResult`] with `converged: false` and the reason.)
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PowerFlowError {
-    #[error("the network cannot be solved:\n{0}")]
+    #[error("the network cannot be solved: {}", .0.listing())]
     Invalid(ValidationReport),
     #[error("{0}")]
     Linear(#[from] LinearSolveError),

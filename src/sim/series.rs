@@ -166,7 +166,8 @@ pub fn resolve_profiles(
                 },
                 Device::Renewable(_) => Driven::Available,
                 other => {
-                    return Err(err(format!("a {} has no time series", other.kind_name())));
+                    let kind = crate::model::with_article(other.kind_name());
+                    return Err(err(format!("{kind} has no time series")));
                 }
             };
             let series = Resolved::new(&p.series, base_dir).map_err(err)?;

@@ -20,12 +20,18 @@ pub(super) fn read_costs(
     // place for.
     let n_rows = gencost.rows.len();
     if n_rows != n_gen && n_rows != 2 * n_gen {
+        let expected = if n_gen == 0 {
+            "expected none".to_string()
+        } else {
+            format!("expected {n_gen} or {}", 2 * n_gen)
+        };
+        let gens = match n_gen {
+            1 => "1 row".to_string(),
+            n => format!("{n} rows"),
+        };
         return Err(ParseError::at(
             gencost.line,
-            format!(
-                "mpc.gencost has {n_rows} rows but mpc.gen has {n_gen} (expected {n_gen} or {})",
-                2 * n_gen
-            ),
+            format!("mpc.gencost has {n_rows} rows but mpc.gen has {gens} ({expected})"),
         ));
     }
     gencost.rows[..n_gen]
