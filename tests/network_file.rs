@@ -318,3 +318,37 @@ fn failed_write_atomic_leaves_no_temp_file() {
     assert_eq!(listing(dir.path()), ["taken"]);
     assert_eq!(std::fs::read(target.join("inside")).unwrap(), b"keep");
 }
+
+#[cfg(unix)]
+#[test]
+fn saves_follow_symlinks_keep_permissions_and_never_replace_devices() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.ron");
+    std::fs::write(&real, b"old").unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join("link.ron");
+    std::os::unix::fs::symlink("real.ron", &link).unwrap();
+    write_atomic(&link, b"new").unwrap();
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "still a link");
+    assert_eq!(std::fs::read(&real).unwrap(), b"new");
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640, "permissions kept");
+    assert_eq!(listing(dir.path()), ["link.ron", "real.ron"]);
+
+    // A device is never replaced by a regular file.
+    let error = write_atomic(Path::new("/dev/null"), b"data").unwrap_err();
+    assert!(error.to_string().contains("not a regular file"), "{error}");
+    assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+}
+
+#[test]
+fn stale_temporaries_of_killed_saves_are_cleaned_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("net.ron");
+    // What a save killed half way leaves: a temporary named after a process that is gone.
+    let stale = dir.path().join(".net.ron.gridpilot-tmp-4294967295");
+    std::fs::write(&stale, b"half a file").unwrap();
+    write_atomic(&path, b"whole").unwrap();
+    assert_eq!(listing(dir.path()), ["net.ron"]);
+}

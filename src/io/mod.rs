@@ -10,7 +10,7 @@ pub mod matpower;
 mod network_file;
 mod timeseries_csv;
 
-pub use atomic::write_atomic;
+pub use atomic::{writable_target, write_atomic};
 pub use csv::{NumericTable, parse_numeric_csv, read_csv_column, read_numeric_csv};
 pub use episode_file::{episode_from_bytes, episode_to_bytes, load_episode, save_episode};
 pub use error::{LoadError, ParseError};
