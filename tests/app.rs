@@ -15,7 +15,12 @@ use gridpilot::model::ElementRef;
 
 fn app_with(dialogs: ScriptedDialogs) -> Harness<'static, GridPilotApp> {
     let project = Project::built_in().unwrap();
-    Harness::new_eframe(move |_cc| GridPilotApp::new(project, Box::new(dialogs)))
+    Harness::new_eframe(move |_cc| {
+        let mut app = GridPilotApp::new(project, Box::new(dialogs));
+        // Every step shows in the frame that asked for it, however busy the machine.
+        app.set_step_patience(std::time::Duration::from_secs(60));
+        app
+    })
 }
 
 fn session<'a>(harness: &'a Harness<'_, GridPilotApp>) -> &'a Session {
@@ -151,6 +156,7 @@ fn a_human_setpoint_drives_the_next_state() {
 fn recorded_episode(dir: &Path) -> PathBuf {
     let net = gridpilot::io::network_from_ron(DEFAULT_NETWORK).unwrap();
     let mut session = Session::new(net, Path::new(".")).unwrap();
+    session.set_patience(std::time::Duration::from_secs(60));
     session.set_agent(AgentChoice::Random).unwrap();
     for _ in 0..20 {
         session.step();
@@ -177,7 +183,11 @@ fn an_episode_opens_through_the_file_dialog_and_seeks() {
     let run = session(&harness);
     assert_eq!(run.cursor, 2);
     assert_eq!(run.current().step, 2);
-    harness.get_by_label("Replaying: do-nothing").hover();
+    // Random took over from the do-nothing agent the session started with, at step 1.
+    harness.get_by_label("Replaying: random").hover();
+    harness.state_mut().queue(Command::Run(RunCommand::Seek(0)));
+    harness.run_steps(2);
+    harness.get_by_label("Replaying: do-nothing");
 }
 
 #[test]

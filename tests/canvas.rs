@@ -9,7 +9,7 @@ use egui_kittest::kittest::Queryable;
 use gridpilot::app::canvas::{NetworkView, ViewResponse};
 use gridpilot::model::{ElementRef, Network};
 use gridpilot::sim::Environment;
-use gridpilot::sim::episode::{Episode, StepRecord};
+use gridpilot::sim::episode::StepRecord;
 
 /// What the harness's ui closure works on.
 struct ViewState {
@@ -25,8 +25,8 @@ fn anm6() -> (Network, StepRecord) {
     let net = gridpilot::io::load_network(Path::new("networks/anm6_easy.ron")).expect("bundled");
     let mut env = Environment::new(net, Path::new(".")).expect("environment");
     env.reset(0, &Default::default()).expect("reset");
-    let episode = Episode::start(&env, "test", 0, &Default::default());
-    (episode.network, episode.steps[0].clone())
+    let first = gridpilot::sim::episode::record(&env, None, Vec::new(), None);
+    (env.initial_network().clone(), first)
 }
 
 fn harness<'a>() -> Harness<'a, ViewState> {

@@ -27,6 +27,7 @@ fn app_on(
         .build_eframe(move |_cc| {
             let mut app = GridPilotApp::new(project, Box::new(dialogs));
             app.set_recovery_dir(recovery);
+            app.set_step_patience(std::time::Duration::from_secs(60));
             app
         });
     harness.run_steps(3);

@@ -330,7 +330,13 @@ fn saves_follow_symlinks_keep_permissions_and_never_replace_devices() {
     let link = dir.path().join("link.ron");
     std::os::unix::fs::symlink("real.ron", &link).unwrap();
     write_atomic(&link, b"new").unwrap();
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "still a link");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "still a link"
+    );
     assert_eq!(std::fs::read(&real).unwrap(), b"new");
     let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640, "permissions kept");

@@ -2,6 +2,7 @@
 //! loaded from a file, a schedule of actions from a CSV, and a human at the controls.
 
 mod linear;
+pub mod rollout;
 mod schedule;
 
 pub use linear::{LinearPolicy, LinearPolicyAgent};

@@ -20,6 +20,7 @@ mod plots;
 mod project;
 mod prompt;
 mod run_panel;
+mod runner;
 mod safety_panel;
 mod session;
 mod shortcuts;
@@ -129,6 +130,8 @@ pub struct GridPilotApp {
     title: String,
     /// The user agreed to close with unsaved edits.
     closing: bool,
+    /// How long a frame waits for a simulation step it asked for.
+    step_patience: std::time::Duration,
 }
 
 impl GridPilotApp {
@@ -160,6 +163,7 @@ impl GridPilotApp {
             commands: Vec::new(),
             title: String::new(),
             closing: false,
+            step_patience: std::time::Duration::from_millis(4),
         };
         app.enter_run_mode_if_possible();
         app
@@ -208,6 +212,12 @@ impl GridPilotApp {
     /// Where recovery copies of never-saved networks go (tests give a folder of their own).
     pub fn set_recovery_dir(&mut self, dir: PathBuf) {
         self.autosave.set_data_dir(dir);
+    }
+
+    /// How long a frame waits for a simulation step it asked for (tests wait for every step, to
+    /// see it in the frame that asked).
+    pub fn set_step_patience(&mut self, patience: std::time::Duration) {
+        self.step_patience = patience;
     }
 
     /// Offers back the newest recovery copy of a network never saved that a crash left behind.

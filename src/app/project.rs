@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::session::Session;
 use crate::edit::Document;
-use crate::io::{LoadError, load_episode};
+use crate::io::{EpisodeReader, LoadError};
 use crate::model::ValidationReport;
 use crate::sim::episode::Episode;
 
@@ -78,8 +78,14 @@ impl Project {
     /// Opens a network (`.ron`, `.m`) or a recorded episode (replayed, its network editable).
     pub fn open(path: &Path) -> Result<Self, String> {
         if path.extension().is_some_and(|e| e == "episode") {
-            let episode = load_episode(path).map_err(|e| e.to_string())?;
-            return Project::replay(episode, path);
+            let reader = EpisodeReader::open(path).map_err(|e| e.to_string())?;
+            let cut_short = reader.cut_short.clone();
+            let episode = reader.read_all().map_err(|e| e.to_string())?;
+            let mut project = Project::replay(episode, path)?;
+            if let (Some(why), Some(session)) = (cut_short, project.session_mut()) {
+                session.log.push(format!("{}: {why}", path.display()));
+            }
+            return Ok(project);
         }
         let document = Document::open(path).map_err(|e: LoadError| e.to_string())?;
         Ok(Project::new(document))

@@ -10,7 +10,7 @@ pub fn run_panel_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Com
         agent_picker_ui(ui, session, commands);
         settings_ui(ui, session, commands);
     } else {
-        ui.label(format!("Replaying: {}", session.episode.agent));
+        ui.label(format!("Replaying: {}", session.agent_on_screen()));
     }
     ui.separator();
     controls_ui(ui, session, commands);

@@ -1,15 +1,17 @@
-//! What the window shows and runs, with no egui in it: the live environment and its agent, or
-//! a loaded episode; the episode being recorded; the step on screen; play and speed.
+//! What the window shows and runs, with no egui in it: the live run (its environment and agent
+//! step on a thread of their own, [`super::runner`]) or a loaded episode; the episode being
+//! recorded; the step on screen; play and speed.
 //!
 //! Everything on screen reads one [`StepRecord`] — the live run records every step into an
 //! [`Episode`] — so the network view, plots and safety panel work the same live and in replay.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use crate::agent::{self, Agent, HumanAgent, Spaces};
+use super::runner::{Live, Reply, Runner, Spec};
 use crate::model::Network;
 use crate::sim::episode::{Episode, StepRecord};
-use crate::sim::{Component, Environment, ResetOptions, position};
+use crate::sim::{Component, ResetOptions, position};
 
 /// Who operates the grid.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +50,7 @@ impl AgentChoice {
     }
 
     /// The command-line name of the agent, as `gridpilot run --agent` takes it.
-    fn spec(&self) -> String {
+    pub fn spec(&self) -> String {
         match self {
             AgentChoice::Human => "human".into(),
             AgentChoice::DoNothing => "do-nothing".into(),
@@ -96,10 +98,14 @@ pub enum RunCommand {
     },
 }
 
+/// How long a frame waits for a step it asked for before drawing without it: a step of a
+/// small network is shown in the frame that asked for it, a large one a frame or more later.
+const STEP_PATIENCE: Duration = Duration::from_millis(4);
+
 /// The session behind the window.
 pub struct Session {
-    env: Environment,
-    agent: Box<dyn Agent>,
+    runner: Runner,
+    spec: Spec,
     pub agent_choice: AgentChoice,
     /// The setpoints a human operator has chosen, one per action component.
     pub human_action: Vec<f64>,
@@ -112,7 +118,10 @@ pub struct Session {
     pub playback: Playback,
     pub playing: bool,
     pub steps_per_s: f32,
-    observation: Vec<f64>,
+    /// Per device, the active-power range reachable at the next live step.
+    feasible_p_mw: Vec<Option<(f64, f64)>>,
+    /// How long a frame waits for a step it asked for.
+    patience: Duration,
     since_last_step_s: f32,
     /// Messages for the log tab, newest last.
     pub log: Vec<String>,
@@ -121,38 +130,34 @@ pub struct Session {
 impl Session {
     /// A live session on a network with a scenario (CSV profiles found in `base_dir`).
     pub fn new(network: Network, base_dir: &Path) -> Result<Self, String> {
-        let env = Environment::new(network, base_dir).map_err(|e| e.to_string())?;
-        let scenario = env.scenario();
+        let (mut runner, spec) = Runner::start(network, base_dir.to_path_buf())?;
+        let scenario = &spec.scenario;
         let episode_steps = scenario.episode_steps.unwrap_or(scenario.steps_per_cycle);
         let start_time_index = scenario.start_time_index;
-        let human_action = env.do_nothing_action();
-        let agent: Box<dyn Agent> = Box::new(agent::DoNothing::new(&human_action));
-        let episode = Episode {
-            network: env.initial_network().clone(),
-            agent: String::new(),
-            seed: 0,
-            start_time_index,
+        let options = ResetOptions {
+            start_time_index: Some(start_time_index),
             initial_soc_mwh: Vec::new(),
-            steps: Vec::new(),
         };
+        let (header, live) = runner.reset(0, options)?;
         let mut session = Session {
-            env,
-            agent,
+            runner,
+            human_action: spec.do_nothing.clone(),
+            spec,
             agent_choice: AgentChoice::DoNothing,
-            human_action,
             seed: 0,
             start_time_index,
             episode_steps,
-            episode,
+            episode: Episode::new(header, live.record),
             cursor: 0,
             playback: Playback::Live,
             playing: false,
             steps_per_s: 4.0,
-            observation: Vec::new(),
+            feasible_p_mw: live.feasible_p_mw,
+            patience: STEP_PATIENCE,
             since_last_step_s: 0.0,
             log: Vec::new(),
         };
-        session.reset();
+        session.log_agent();
         Ok(session)
     }
 
@@ -172,17 +177,28 @@ impl Session {
         Ok(session)
     }
 
+    /// Waits up to `patience` for each step asked for before the frame goes on (tests ask for
+    /// as long as a step takes, to see every step in the frame that asked for it).
+    pub fn set_patience(&mut self, patience: Duration) {
+        self.patience = patience;
+    }
+
     pub fn network(&self) -> &Network {
         &self.episode.network
     }
 
     pub fn action_space(&self) -> &[Component] {
-        self.env.action_space()
+        &self.spec.action_space
     }
 
     /// The state on screen.
     pub fn current(&self) -> &StepRecord {
         &self.episode.steps[self.cursor]
+    }
+
+    /// Who acted at the step on screen.
+    pub fn agent_on_screen(&self) -> &str {
+        self.episode.agent_at(self.cursor)
     }
 
     /// Whether the run has reached its end (episode length, or terminated).
@@ -197,23 +213,19 @@ impl Session {
         }
     }
 
-    /// Chooses the operator; files are checked against the spaces now.
+    /// Chooses the operator; files are checked against the spaces now. In a run under way the
+    /// new agent acts from the next step, and the recording says so.
     pub fn set_agent(&mut self, choice: AgentChoice) -> Result<(), String> {
-        self.agent = match &choice {
-            AgentChoice::Human => Box::new(HumanAgent::new(&self.human_action)),
-            other => {
-                let do_nothing = self.env.do_nothing_action();
-                let spaces = Spaces {
-                    action: self.env.action_space(),
-                    observation: self.env.observation_space(),
-                    do_nothing: &do_nothing,
-                };
-                agent::from_spec(&other.spec(), &spaces, self.seed).map_err(|e| e.to_string())?
-            }
-        };
-        self.log.push(format!("Agent: {}", choice.label()));
+        self.settle();
+        self.runner.set_agent(choice.clone(), self.seed)?;
         self.agent_choice = choice;
+        self.log_agent();
         Ok(())
+    }
+
+    fn log_agent(&mut self) {
+        self.log
+            .push(format!("Agent: {}", self.agent_choice.label()));
     }
 
     /// Carries out what the user asked for.
@@ -243,32 +255,35 @@ impl Session {
 
     /// Starts a new live episode with the current settings.
     pub fn reset(&mut self) {
+        self.settle();
         let options = ResetOptions {
             start_time_index: Some(self.start_time_index),
             initial_soc_mwh: Vec::new(),
         };
-        match self.env.reset(self.seed, &options) {
-            Ok(observation) => self.observation = observation,
+        match self.runner.reset(self.seed, options) {
+            Ok((header, live)) => {
+                self.agent_choice =
+                    AgentChoice::parse(&header.agent).unwrap_or(AgentChoice::DoNothing);
+                self.feasible_p_mw = live.feasible_p_mw;
+                self.episode = Episode::new(header, live.record);
+            }
             Err(e) => {
                 self.log.push(format!("Reset failed: {e}"));
+                if e.ends_with("the agent is now do-nothing") {
+                    self.agent_choice = AgentChoice::DoNothing;
+                }
                 return;
             }
         }
-        // Rebuild the agent so a random agent starts from its seed again.
-        if let Err(e) = self.set_agent(self.agent_choice.clone()) {
-            self.log.push(e);
-            self.agent_choice = AgentChoice::DoNothing;
-        }
-        self.agent.reset();
-        self.human_action = self.env.do_nothing_action();
-        self.episode = Episode::start(&self.env, &self.agent_choice.spec(), self.seed, &options);
+        self.human_action.clone_from(&self.spec.do_nothing);
         self.playback = Playback::Live;
         self.cursor = 0;
         self.playing = false;
     }
 
     /// One step forward: the agent acts and the simulator steps (live), or the next recorded
-    /// step is shown (replay).
+    /// step is shown (replay). A live step runs on the simulation thread; it shows as soon as
+    /// it is done.
     pub fn step(&mut self) {
         if self.playback == Playback::Replay || self.cursor + 1 < self.episode.steps.len() {
             self.cursor = (self.cursor + 1).min(self.episode.steps.len() - 1);
@@ -278,26 +293,55 @@ impl Session {
             self.playing = false;
             return;
         }
-        let action = match self.agent_choice {
-            AgentChoice::Human => self.human_action.clone(),
-            _ => self.agent.act(&self.observation),
-        };
-        let result = self.env.step(&action);
-        self.agent.observe(
-            result.reward,
-            &result.observation,
-            result.terminated || result.truncated,
-        );
-        self.episode.push(&self.env, &action, &result);
-        self.observation = result.observation;
-        self.cursor = self.episode.steps.len() - 1;
+        if self.runner.busy() {
+            return;
+        }
+        let human = (self.agent_choice == AgentChoice::Human).then(|| self.human_action.clone());
+        if let Err(e) = self.runner.request_step(human) {
+            self.log.push(e);
+            self.playing = false;
+            return;
+        }
+        self.poll(self.patience);
+    }
+
+    /// Takes in a step the simulation thread finished, waiting at most `patience` for it.
+    pub fn poll(&mut self, patience: Duration) {
+        if !self.runner.busy() {
+            return;
+        }
+        match self.runner.wait(patience) {
+            Ok(Reply::Stepped(live)) => self.stepped(live),
+            Ok(_) => self
+                .log
+                .push("the simulation thread answered out of turn".to_string()),
+            Err(_) => {}
+        }
+    }
+
+    /// Waits for any step under way.
+    pub fn settle(&mut self) {
+        while self.runner.busy() {
+            self.poll(Duration::from_secs(600));
+        }
+    }
+
+    fn stepped(&mut self, live: Live) {
+        let at_end = self.cursor + 1 == self.episode.steps.len();
+        self.feasible_p_mw = live.feasible_p_mw;
+        self.episode.steps.push(live.record);
+        if at_end {
+            self.cursor = self.episode.steps.len() - 1;
+        }
         if self.finished() {
             self.playing = false;
         }
     }
 
-    /// Advances play by `dt_s` seconds of wall time at the chosen speed.
+    /// Advances play by `dt_s` seconds of wall time at the chosen speed, and takes in steps
+    /// done since the last frame.
     pub fn advance(&mut self, dt_s: f32) {
+        self.poll(Duration::ZERO);
         if !self.playing {
             self.since_last_step_s = 0.0;
             return;
@@ -306,7 +350,7 @@ impl Session {
         let period = 1.0 / self.steps_per_s.max(0.1);
         // A slow frame runs a few steps, never an unbounded catch-up.
         for _ in 0..8 {
-            if self.since_last_step_s < period || !self.playing {
+            if self.since_last_step_s < period || !self.playing || self.runner.busy() {
                 break;
             }
             self.since_last_step_s -= period;
@@ -315,6 +359,15 @@ impl Session {
                 self.playing = false;
             }
         }
+        // A slow simulation sets the pace: time waiting for it is not owed steps.
+        if self.runner.busy() {
+            self.since_last_step_s = self.since_last_step_s.min(period);
+        }
+    }
+
+    /// Whether a live step is being computed.
+    pub fn stepping(&self) -> bool {
+        self.runner.busy()
     }
 
     /// Shows a recorded step.
@@ -324,20 +377,21 @@ impl Session {
 
     /// Sets one human setpoint by component name (within its bounds).
     pub fn set_human(&mut self, component: &str, value: f64) {
-        if let Some(i) = position(self.env.action_space(), component) {
-            let c = &self.env.action_space()[i];
+        if let Some(i) = position(&self.spec.action_space, component) {
+            let c = &self.spec.action_space[i];
             self.human_action[i] = value.clamp(c.low, c.high);
         }
     }
 
-    /// The active-power range a device can reach now (renewables and storage), in MW.
+    /// The active-power range a device can reach at the next step (renewables and storage),
+    /// in MW.
     pub fn feasible_p_range_mw(&self, device: usize) -> Option<(f64, f64)> {
-        self.env.feasible_p_range_mw(device)
+        self.feasible_p_mw.get(device).copied().flatten()
     }
 
     /// A human setpoint by component name.
     pub fn human(&self, component: &str) -> Option<f64> {
-        position(self.env.action_space(), component).map(|i| self.human_action[i])
+        position(&self.spec.action_space, component).map(|i| self.human_action[i])
     }
 
     /// The cumulative reward up to the step on screen.
@@ -349,10 +403,10 @@ impl Session {
     }
 
     pub fn scenario_cycle(&self) -> usize {
-        self.env.scenario().steps_per_cycle
+        self.spec.scenario.steps_per_cycle
     }
 
     pub fn time_step_h(&self) -> f64 {
-        self.env.scenario().time_step_h
+        self.spec.scenario.time_step_h
     }
 }

@@ -8,10 +8,11 @@ use clap::Args;
 use indicatif::ProgressBar;
 use serde_json::{Map, Value, json};
 
+use gridpilot::agent::rollout::{self, Rollout, VerifyError};
 use gridpilot::agent::{self, Spaces};
-use gridpilot::io::{load_episode, save_episode};
+use gridpilot::io::{EpisodeError, EpisodeReader, EpisodeWriter};
 use gridpilot::model::Device;
-use gridpilot::sim::episode::{self, Episode};
+use gridpilot::sim::episode::{EpisodeHeader, StepRecord};
 use gridpilot::sim::{Environment, Event, ResetOptions, StepResult, ViolationKind};
 
 #[derive(Debug, Args)]
@@ -133,14 +134,14 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
         s.episode_steps.unwrap_or(s.steps_per_cycle)
     });
     let options = reset_options(args)?;
-    let mut observation = env
-        .reset(args.seed, &options)
+    let (mut rollout, first) = Rollout::start(&mut env, agent.as_mut(), args.seed, &options)
         .map_err(|e| format!("{}: {e}", args.network.display()))?;
-    agent.reset();
-    let mut episode = args
+    let header = EpisodeHeader::new(&env, &args.agent, args.seed, &options);
+    let mut recording = args
         .out
         .as_ref()
-        .map(|_| Episode::start(&env, &args.agent, args.seed, &options));
+        .map(|path| Recording::create(path, &header, &first))
+        .transpose()?;
     let progress = if args.json {
         ProgressBar::hidden()
     } else {
@@ -148,16 +149,10 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
     };
     let mut summary = Summary::default();
     for _ in 0..steps {
-        let action = agent.act(&observation);
-        let result = env.step(&action);
-        agent.observe(
-            result.reward,
-            &result.observation,
-            result.terminated || result.truncated,
-        );
+        let (result, record) = rollout.step(&mut env, agent.as_mut());
         summary.add(&result, env.scenario().discount);
-        if let Some(episode) = &mut episode {
-            episode.push(&env, &action, &result);
+        if let Some(recording) = &mut recording {
+            recording.write(&record)?;
         }
         if args.json {
             outln!("{}", step_json(&env, &result))?;
@@ -167,17 +162,47 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
             summary.ended = Some(end_reason(&result));
             break;
         }
-        observation = result.observation;
     }
     progress.finish_and_clear();
-    if let (Some(path), Some(episode)) = (&args.out, &episode) {
-        save_episode(episode, path)
-            .map_err(|e| format!("{}: cannot write the episode: {e}", path.display()))?;
+    if let Some(recording) = recording {
+        recording.finish()?;
     }
     if !args.json {
         summary.print(&env, &args.agent, args.seed)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An episode file being written as the run goes, its messages naming the file.
+struct Recording {
+    writer: EpisodeWriter,
+    path: PathBuf,
+}
+
+impl Recording {
+    fn create(path: &Path, header: &EpisodeHeader, first: &StepRecord) -> Result<Self, String> {
+        let fail = |e: std::io::Error| format!("{}: cannot write the episode: {e}", path.display());
+        let mut writer = EpisodeWriter::create(path, header).map_err(fail)?;
+        writer.write(first).map_err(fail)?;
+        Ok(Recording {
+            writer,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn write(&mut self, step: &StepRecord) -> Result<(), String> {
+        self.writer
+            .write(step)
+            .map_err(|e| format!("{}: cannot write the episode: {e}", self.path.display()))
+    }
+
+    fn finish(self) -> Result<(), String> {
+        let path = self.path;
+        self.writer
+            .finish()
+            .map(drop)
+            .map_err(|e| format!("{}: cannot write the episode: {e}", path.display()))
+    }
 }
 
 fn end_reason(result: &StepResult) -> String {
@@ -294,28 +319,39 @@ pub fn step_json(env: &Environment, r: &StepResult) -> Value {
 }
 
 pub fn replay(args: &ReplayArgs) -> Result<ExitCode, String> {
-    let episode = load_episode(&args.file).map_err(|e| e.to_string())?;
-    let steps = episode.steps.len().saturating_sub(1);
-    let total: f64 = episode.steps.iter().map(|s| s.reward).sum();
+    let mut reader = EpisodeReader::open(&args.file).map_err(|e| e.to_string())?;
+    let in_file = |e: EpisodeError| format!("{}: {e}", args.file.display());
+    let mut total = 0.0;
+    for step in reader.steps() {
+        total += step.map_err(in_file)?.reward;
+    }
+    let header = &reader.header;
     outln!(
-        "{}: {} on {}, {steps} steps from time index {} (seed {}), return {total:.4}",
+        "{}: {} on {}, {} steps from time index {} (seed {}), return {total:.4}",
         args.file.display(),
-        episode.agent,
-        episode.network.name,
-        episode.start_time_index,
-        episode.seed
+        header.agent,
+        header.network.name,
+        reader.len().saturating_sub(1),
+        header.start_time_index,
+        header.seed
     )?;
+    if let Some(why) = &reader.cut_short {
+        outln!("note: {why}")?;
+    }
     if !args.verify {
         return Ok(ExitCode::SUCCESS);
     }
-    match episode::verify(&episode) {
-        Ok(()) => {
-            outln!("verified: re-simulating gives every recorded value exactly")?;
+    let header = reader.header.clone();
+    let steps = reader.steps().map(|s| s.map_err(|e| e.to_string()));
+    match rollout::verify(&header, steps) {
+        Ok(n) => {
+            outln!("verified: re-simulating gives every recorded value of all {n} steps exactly")?;
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => {
-            outln!("DIVERGES at {e}")?;
+        Err(VerifyError::Diverged(d)) => {
+            outln!("DIVERGES at {d}")?;
             Ok(ExitCode::from(2))
         }
+        Err(e) => Err(format!("{}: {e}", args.file.display())),
     }
 }

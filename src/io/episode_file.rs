@@ -1,85 +1,453 @@
-//! Episode files: a header line, the network as RON (readable with any text tool, and free of
-//! serde attributes a binary format cannot carry), then every step in postcard's compact
-//! binary form, which loads a year of 15-minute steps in a fraction of a second.
+//! Episode files, written as they are recorded and read a step at a time.
+//!
+//! Layout: a header line (`GRIDPILOT EPISODE 2`), the network as RON text (readable with any
+//! text tool), how the episode started (agent, seed, start, states of charge), then one frame
+//! per step — its length and the step in postcard's compact binary form — and an end mark with
+//! the number of steps. A recording cut short (the process killed) has no end mark: it still
+//! opens, up to its last whole step, and says so. Reading builds an index of where each step
+//! starts, so a long episode is replayed, sought and verified without holding it in memory.
 
-use std::path::Path;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Cursor, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::{LoadError, network_from_ron, network_to_ron, write_atomic};
-use crate::sim::episode::{Episode, StepRecord};
+use super::{LoadError, network_from_ron, network_to_ron, writable_target, write_atomic};
+use crate::sim::episode::{Episode, EpisodeHeader, StepRecord};
 
-const MAGIC: &[u8] = b"GRIDPILOT EPISODE 1\n";
+const MAGIC: &[u8] = b"GRIDPILOT EPISODE 2\n";
+/// The first format: every step in one postcard blob, no index, no end mark.
+const MAGIC_V1: &[u8] = b"GRIDPILOT EPISODE 1\n";
+/// Steps written between flushes to disk: what a killed recording can lose at most.
+const FLUSH_EVERY: u64 = 64;
+/// No step is anywhere near this large; a bigger length is damage, not a step.
+const LARGEST_STEP: u64 = 1 << 30;
 
-/// Everything after the network, in file order.
-#[derive(Deserialize)]
-struct Body {
+/// How an episode started, as the file stores it after the network.
+#[derive(Serialize, Deserialize)]
+struct Start {
     agent: String,
     seed: u64,
     start_time_index: usize,
     initial_soc_mwh: Vec<(String, f64)>,
-    steps: Vec<StepRecord>,
 }
 
-/// Encodes an episode as the bytes of an episode file.
-pub fn episode_to_bytes(episode: &Episode) -> Vec<u8> {
-    let network = network_to_ron(&episode.network);
+/// Writes an episode step by step, flushing every few steps, so memory stays flat and a
+/// crash keeps what was written.
+pub struct EpisodeWriter {
+    out: BufWriter<File>,
+    path: PathBuf,
+    steps: u64,
+    buffer: Vec<u8>,
+}
+
+impl EpisodeWriter {
+    /// Creates (or replaces) the file and writes the header. A path that cannot be written is
+    /// refused now, before any step is run.
+    pub fn create(path: &Path, header: &EpisodeHeader) -> std::io::Result<Self> {
+        let target = writable_target(path)?;
+        let file = File::create(&target)?;
+        let mut writer = EpisodeWriter {
+            out: BufWriter::with_capacity(1 << 20, file),
+            path: target,
+            steps: 0,
+            buffer: Vec::new(),
+        };
+        writer.out.write_all(&header_bytes(header))?;
+        writer.out.flush()?;
+        Ok(writer)
+    }
+
+    /// Appends one step.
+    pub fn write(&mut self, step: &StepRecord) -> std::io::Result<()> {
+        self.buffer.clear();
+        frame(step, &mut self.buffer);
+        self.out.write_all(&self.buffer)?;
+        self.steps += 1;
+        if self.steps.is_multiple_of(FLUSH_EVERY) {
+            self.out.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the end mark and makes the file durable.
+    pub fn finish(mut self) -> std::io::Result<PathBuf> {
+        self.out.write_all(&end_mark(self.steps))?;
+        self.out.flush()?;
+        self.out.get_ref().sync_all()?;
+        Ok(self.path)
+    }
+}
+
+/// The magic line, the network and how the episode started.
+fn header_bytes(header: &EpisodeHeader) -> Vec<u8> {
+    let network = network_to_ron(&header.network);
+    let start = Start {
+        agent: header.agent.clone(),
+        seed: header.seed,
+        start_time_index: header.start_time_index,
+        initial_soc_mwh: header.initial_soc_mwh.clone(),
+    };
+    // Plain data (numbers, strings, sequences) always encodes.
+    let start = postcard::to_stdvec(&start).expect("episode headers always encode");
     let mut bytes = MAGIC.to_vec();
     bytes.extend_from_slice(&(network.len() as u64).to_le_bytes());
     bytes.extend_from_slice(network.as_bytes());
-    // Field references serialise exactly as `Body` deserialises.
-    let body = (
-        &episode.agent,
-        episode.seed,
-        episode.start_time_index,
-        &episode.initial_soc_mwh,
-        &episode.steps,
-    );
-    // Plain data (numbers, strings, sequences) always encodes.
-    let encoded = postcard::to_stdvec(&body).expect("episode records always encode");
-    bytes.extend_from_slice(&encoded);
+    bytes.extend_from_slice(&(start.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&start);
     bytes
 }
 
-/// Writes an episode file atomically.
+/// A step's frame: its length, then the step.
+fn frame(step: &StepRecord, out: &mut Vec<u8>) {
+    let at = out.len();
+    out.extend_from_slice(&[0; 4]);
+    // Plain data always encodes.
+    let encoded = postcard::to_extend(step, std::mem::take(out)).expect("steps always encode");
+    *out = encoded;
+    let length = (out.len() - at - 4) as u32;
+    out[at..at + 4].copy_from_slice(&length.to_le_bytes());
+}
+
+/// The end mark: a zero length, then the number of steps.
+fn end_mark(steps: u64) -> [u8; 12] {
+    let mut mark = [0u8; 12];
+    mark[4..].copy_from_slice(&steps.to_le_bytes());
+    mark
+}
+
+/// Encodes a whole episode as the bytes of an episode file.
+pub fn episode_to_bytes(episode: &Episode) -> Vec<u8> {
+    let mut bytes = header_bytes(&episode.header());
+    for step in &episode.steps {
+        frame(step, &mut bytes);
+    }
+    bytes.extend_from_slice(&end_mark(episode.steps.len() as u64));
+    bytes
+}
+
+/// Writes a whole episode atomically (the app's "Save episode").
 pub fn save_episode(episode: &Episode, path: &Path) -> std::io::Result<()> {
     write_atomic(path, &episode_to_bytes(episode))
 }
 
-/// Reads an episode file.
+/// Reads a whole episode into memory.
 pub fn load_episode(path: &Path) -> Result<Episode, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    episode_from_bytes(&bytes).map_err(|message| LoadError::Content {
-        path: path.to_path_buf(),
-        message,
-    })
+    EpisodeReader::open(path)?.read_all()
 }
 
 /// Decodes the bytes of an episode file.
 pub fn episode_from_bytes(bytes: &[u8]) -> Result<Episode, String> {
-    let rest = bytes
-        .strip_prefix(MAGIC)
-        .ok_or("not a GridPilot episode file (or one of another version)")?;
-    let (length, rest) = rest
-        .split_at_checked(8)
-        .ok_or("the file ends in its header")?;
-    let length = u64::from_le_bytes(length.try_into().unwrap_or_default());
-    let length = usize::try_from(length).map_err(|_| "corrupt header")?;
-    let (network, body) = rest
-        .split_at_checked(length)
-        .ok_or("the file ends inside its network")?;
-    let network = std::str::from_utf8(network).map_err(|_| "the network is not text")?;
-    let network = network_from_ron(network).map_err(|e| format!("its network, {e}"))?;
-    let body: Body = postcard::from_bytes(body).map_err(|e| format!("corrupt steps: {e}"))?;
-    Ok(Episode {
+    EpisodeReader::new(Cursor::new(bytes))
+        .and_then(|mut reader| reader.read_all_steps())
+        .map_err(|e| e.to_string())
+}
+
+/// An episode file open for reading: its header, and where each step starts.
+pub struct EpisodeReader<R> {
+    source: R,
+    pub header: EpisodeHeader,
+    /// Offset and length of each whole step.
+    frames: Vec<(u64, u32)>,
+    /// When the recording stopped before its end mark: why.
+    pub cut_short: Option<String>,
+    /// A file of the first format, read whole.
+    v1_steps: Option<Vec<StepRecord>>,
+    path: Option<PathBuf>,
+}
+
+/// What went wrong reading an episode, before the file name is attached.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct EpisodeError(String);
+
+impl EpisodeReader<BufReader<File>> {
+    /// Opens an episode file and indexes its steps.
+    pub fn open(path: &Path) -> Result<Self, LoadError> {
+        let in_file = |message: String| LoadError::Content {
+            path: path.to_path_buf(),
+            message,
+        };
+        let file = File::open(path).map_err(|source| LoadError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut reader = EpisodeReader::new(BufReader::new(file)).map_err(|e| in_file(e.0))?;
+        reader.path = Some(path.to_path_buf());
+        Ok(reader)
+    }
+
+    /// Every step, in memory.
+    pub fn read_all(mut self) -> Result<Episode, LoadError> {
+        let path = self.path.clone().unwrap_or_default();
+        self.read_all_steps()
+            .map_err(|e| LoadError::Content { path, message: e.0 })
+    }
+}
+
+impl<R: Read + Seek> EpisodeReader<R> {
+    /// Reads the header and indexes the steps.
+    pub fn new(mut source: R) -> Result<Self, EpisodeError> {
+        let fail = |m: &str| EpisodeError(m.to_string());
+        let mut magic = [0u8; 20];
+        let version = match source.read_exact(&mut magic) {
+            Ok(()) if magic.as_slice() == MAGIC => 2,
+            Ok(()) if magic.as_slice() == MAGIC_V1 => 1,
+            _ => {
+                return Err(fail(
+                    "not a GridPilot episode file (or one of another version)",
+                ));
+            }
+        };
+        let length = read_u64(&mut source).ok_or_else(|| fail("the file ends in its header"))?;
+        let network = read_exact(&mut source, length)
+            .ok_or_else(|| fail("the file ends inside its network"))?;
+        let network = String::from_utf8(network).map_err(|_| fail("the network is not text"))?;
+        let network =
+            network_from_ron(&network).map_err(|e| EpisodeError(format!("its network, {e}")))?;
+        if version == 1 {
+            return read_v1(source, network);
+        }
+        let length = read_u32(&mut source).ok_or_else(|| fail("the file ends in its header"))?;
+        let start = read_exact(&mut source, u64::from(length))
+            .ok_or_else(|| fail("the file ends in its header"))?;
+        let start: Start = postcard::from_bytes(&start)
+            .map_err(|e| EpisodeError(format!("corrupt header: {e}")))?;
+        let header = EpisodeHeader {
+            network,
+            agent: start.agent,
+            seed: start.seed,
+            start_time_index: start.start_time_index,
+            initial_soc_mwh: start.initial_soc_mwh,
+        };
+        let (frames, cut_short) = index(&mut source)?;
+        Ok(EpisodeReader {
+            source,
+            header,
+            frames,
+            cut_short,
+            v1_steps: None,
+            path: None,
+        })
+    }
+
+    /// How many whole steps the file holds (step 0, the state after reset, included).
+    pub fn len(&self) -> usize {
+        self.v1_steps.as_ref().map_or(self.frames.len(), Vec::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Step `i` (0 is the state after reset).
+    pub fn step(&mut self, i: usize) -> Result<StepRecord, EpisodeError> {
+        if let Some(steps) = &self.v1_steps {
+            return steps
+                .get(i)
+                .cloned()
+                .ok_or_else(|| EpisodeError(format!("there is no step {i}")));
+        }
+        let &(offset, length) = self
+            .frames
+            .get(i)
+            .ok_or_else(|| EpisodeError(format!("there is no step {i}")))?;
+        let corrupt = |e: &dyn std::fmt::Display| EpisodeError(format!("step {i} is corrupt: {e}"));
+        self.source
+            .seek(SeekFrom::Start(offset))
+            .map_err(|e| corrupt(&e))?;
+        let bytes = read_exact(&mut self.source, u64::from(length))
+            .ok_or_else(|| corrupt(&"the file ends inside it"))?;
+        postcard::from_bytes(&bytes).map_err(|e| corrupt(&e))
+    }
+
+    /// Every step in order, one at a time.
+    pub fn steps(&mut self) -> impl Iterator<Item = Result<StepRecord, EpisodeError>> + '_ {
+        (0..self.len()).map(|i| self.step(i))
+    }
+
+    fn read_all_steps(&mut self) -> Result<Episode, EpisodeError> {
+        let steps = self.steps().collect::<Result<Vec<_>, _>>()?;
+        let mut steps = steps.into_iter();
+        let first = steps
+            .next()
+            .ok_or_else(|| EpisodeError("the recording has no step".to_string()))?;
+        let mut episode = Episode::new(self.header.clone(), first);
+        episode.steps.extend(steps);
+        Ok(episode)
+    }
+}
+
+/// Where each step's frame starts, and how the recording ended: with its end mark (anything
+/// after it is damage), or cut short.
+fn index(
+    source: &mut (impl Read + Seek),
+) -> Result<(Vec<(u64, u32)>, Option<String>), EpisodeError> {
+    let mut offset = source
+        .stream_position()
+        .map_err(|e| EpisodeError(format!("cannot read the steps: {e}")))?;
+    let mut frames = Vec::new();
+    let cut = |whole: usize, why: &str| {
+        Some(format!(
+            "the recording was cut short {why}: {whole} whole steps"
+        ))
+    };
+    loop {
+        let Some(length) = read_u32(source) else {
+            let whole = frames.len();
+            return Ok((frames, cut(whole, "after its last step")));
+        };
+        if length == 0 {
+            let count = read_u64(source);
+            let mut rest = [0u8; 1];
+            let trailing = matches!(source.read(&mut rest), Ok(n) if n > 0);
+            return match count {
+                Some(n) if n == frames.len() as u64 && !trailing => Ok((frames, None)),
+                Some(n) if n != frames.len() as u64 => Err(EpisodeError(format!(
+                    "the end mark counts {n} steps but the file holds {}",
+                    frames.len()
+                ))),
+                Some(_) => Err(EpisodeError(
+                    "bytes follow the end of the recording".to_string(),
+                )),
+                None => Err(EpisodeError(
+                    "the file ends inside its end mark".to_string(),
+                )),
+            };
+        }
+        if u64::from(length) > LARGEST_STEP {
+            return Err(EpisodeError(format!(
+                "step {} claims {length} bytes: the file is damaged",
+                frames.len()
+            )));
+        }
+        let start = offset + 4;
+        if skip(source, u64::from(length)) < u64::from(length) {
+            let whole = frames.len();
+            return Ok((frames, cut(whole, "inside a step")));
+        }
+        frames.push((start, length));
+        offset = start + u64::from(length);
+    }
+}
+
+/// Reads a file of the first format whole, refusing bytes after its steps.
+fn read_v1<R: Read + Seek>(
+    mut source: R,
+    network: crate::model::Network,
+) -> Result<EpisodeReader<R>, EpisodeError> {
+    #[derive(Deserialize)]
+    struct Body {
+        agent: String,
+        seed: u64,
+        start_time_index: usize,
+        initial_soc_mwh: Vec<(String, f64)>,
+        steps: Vec<V1Step>,
+    }
+    let mut body = Vec::new();
+    source
+        .read_to_end(&mut body)
+        .map_err(|e| EpisodeError(format!("cannot read the steps: {e}")))?;
+    let (body, rest): (Body, &[u8]) = postcard::take_from_bytes(&body)
+        .map_err(|e| EpisodeError(format!("corrupt steps: {e}")))?;
+    if !rest.is_empty() {
+        return Err(EpisodeError(format!(
+            "{} bytes follow the last step",
+            rest.len()
+        )));
+    }
+    let header = EpisodeHeader {
         network,
         agent: body.agent,
         seed: body.seed,
         start_time_index: body.start_time_index,
         initial_soc_mwh: body.initial_soc_mwh,
-        steps: body.steps,
+    };
+    Ok(EpisodeReader {
+        source,
+        header,
+        frames: Vec::new(),
+        cut_short: None,
+        v1_steps: Some(body.steps.into_iter().map(StepRecord::from).collect()),
+        path: None,
     })
+}
+
+/// A step as the first format stored it: without the agent that acted.
+#[derive(Deserialize)]
+struct V1Step {
+    step: usize,
+    time_index: usize,
+    requested_action: Vec<f64>,
+    applied_action: Vec<f64>,
+    reward: f64,
+    reward_terms: crate::sim::RewardTerms,
+    terminated: bool,
+    truncated: bool,
+    converged: bool,
+    bus_vm_pu: Vec<f64>,
+    bus_va_deg: Vec<f64>,
+    branch_flows: Vec<[f64; 4]>,
+    branch_s_mva: Vec<f64>,
+    branch_in_service: Vec<bool>,
+    device_p_mw: Vec<f64>,
+    device_q_mvar: Vec<f64>,
+    soc_mwh: Vec<f64>,
+    violations: Vec<crate::sim::Violation>,
+    events: Vec<crate::sim::Event>,
+    clipped: Vec<crate::sim::Clipping>,
+}
+
+impl From<V1Step> for StepRecord {
+    fn from(s: V1Step) -> Self {
+        StepRecord {
+            step: s.step,
+            time_index: s.time_index,
+            requested_action: s.requested_action,
+            applied_action: s.applied_action,
+            reward: s.reward,
+            reward_terms: s.reward_terms,
+            terminated: s.terminated,
+            truncated: s.truncated,
+            converged: s.converged,
+            bus_vm_pu: s.bus_vm_pu,
+            bus_va_deg: s.bus_va_deg,
+            branch_flows: s.branch_flows,
+            branch_s_mva: s.branch_s_mva,
+            branch_in_service: s.branch_in_service,
+            device_p_mw: s.device_p_mw,
+            device_q_mvar: s.device_q_mvar,
+            soc_mwh: s.soc_mwh,
+            violations: s.violations,
+            events: s.events,
+            clipped: s.clipped,
+            agent: None,
+        }
+    }
+}
+
+fn read_u32(source: &mut impl Read) -> Option<u32> {
+    let mut bytes = [0u8; 4];
+    source.read_exact(&mut bytes).ok()?;
+    Some(u32::from_le_bytes(bytes))
+}
+
+fn read_u64(source: &mut impl Read) -> Option<u64> {
+    let mut bytes = [0u8; 8];
+    source.read_exact(&mut bytes).ok()?;
+    Some(u64::from_le_bytes(bytes))
+}
+
+/// Reads exactly `length` bytes, or `None` when the source ends first (never allocating more
+/// than the source holds).
+fn read_exact(source: &mut impl Read, length: u64) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    source.take(length).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 == length).then_some(bytes)
+}
+
+/// Skips up to `length` bytes; returns how many were there.
+fn skip(source: &mut impl Read, length: u64) -> u64 {
+    std::io::copy(&mut source.take(length), &mut std::io::sink()).unwrap_or(0)
 }

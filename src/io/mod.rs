@@ -12,7 +12,10 @@ mod timeseries_csv;
 
 pub use atomic::{writable_target, write_atomic};
 pub use csv::{NumericTable, parse_numeric_csv, read_csv_column, read_numeric_csv};
-pub use episode_file::{episode_from_bytes, episode_to_bytes, load_episode, save_episode};
+pub use episode_file::{
+    EpisodeError, EpisodeReader, EpisodeWriter, episode_from_bytes, episode_to_bytes, load_episode,
+    save_episode,
+};
 pub use error::{LoadError, ParseError};
 pub use network_file::{network_from_ron, network_to_ron, ron_options, save_network};
 pub use timeseries_csv::episode_csv;

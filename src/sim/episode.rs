@@ -1,7 +1,7 @@
 //! Recorded episodes: everything needed to replay without recomputing — the network and
 //! scenario, seed and start, and for every step the requested and applied actions, the solved
-//! state, reward terms, violations and events — and a re-simulation that finds where a
-//! recording and the simulator part ways.
+//! state, reward terms, violations, events and who acted — and the comparison that finds
+//! where a recording and the simulator part ways (re-simulation is in [`crate::agent::rollout`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -38,44 +38,37 @@ pub struct StepRecord {
     pub violations: Vec<Violation>,
     pub events: Vec<Event>,
     pub clipped: Vec<Clipping>,
+    /// The agent that acted from this step on, when another agent took over here.
+    pub agent: Option<String>,
 }
 
-/// A whole recorded episode.
+/// What an episode file says before its steps: how the episode was started.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Episode {
+pub struct EpisodeHeader {
     /// The network at reset, scenario included, with CSV series read in.
     pub network: Network,
-    /// Who operated it, as given on the command line or in the app.
+    /// Who operated it at the start, as the command line names agents (later changes are in
+    /// the steps).
     pub agent: String,
     pub seed: u64,
     pub start_time_index: usize,
     pub initial_soc_mwh: Vec<(String, f64)>,
-    pub steps: Vec<StepRecord>,
 }
 
-impl Episode {
-    /// Starts a recording from an environment just reset with these settings.
-    pub fn start(env: &Environment, agent: &str, seed: u64, options: &ResetOptions) -> Self {
+impl EpisodeHeader {
+    /// The header of an episode started on `env` just reset with these settings.
+    pub fn new(env: &Environment, agent: &str, seed: u64, options: &ResetOptions) -> Self {
         let mut network = env.initial_network().clone();
         if let Some(s) = &mut network.scenario {
             s.start_time_index = env.time_index();
         }
-        let mut episode = Episode {
+        EpisodeHeader {
             network,
             agent: agent.to_string(),
             seed,
             start_time_index: env.time_index(),
             initial_soc_mwh: options.initial_soc_mwh.clone(),
-            steps: Vec::new(),
-        };
-        episode.steps.push(record(env, None, Vec::new()));
-        episode
-    }
-
-    /// Appends the state after a step taken with `requested` action.
-    pub fn push(&mut self, env: &Environment, requested: &[f64], result: &StepResult) {
-        self.steps
-            .push(record(env, Some(result), requested.to_vec()));
+        }
     }
 
     pub fn reset_options(&self) -> ResetOptions {
@@ -86,10 +79,64 @@ impl Episode {
     }
 }
 
-fn record(
+/// A whole recorded episode, in memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Episode {
+    pub network: Network,
+    pub agent: String,
+    pub seed: u64,
+    pub start_time_index: usize,
+    pub initial_soc_mwh: Vec<(String, f64)>,
+    pub steps: Vec<StepRecord>,
+}
+
+impl Episode {
+    /// A recording from its header and its first record (the state after reset).
+    pub fn new(header: EpisodeHeader, first: StepRecord) -> Self {
+        Episode {
+            network: header.network,
+            agent: header.agent,
+            seed: header.seed,
+            start_time_index: header.start_time_index,
+            initial_soc_mwh: header.initial_soc_mwh,
+            steps: vec![first],
+        }
+    }
+
+    pub fn header(&self) -> EpisodeHeader {
+        EpisodeHeader {
+            network: self.network.clone(),
+            agent: self.agent.clone(),
+            seed: self.seed,
+            start_time_index: self.start_time_index,
+            initial_soc_mwh: self.initial_soc_mwh.clone(),
+        }
+    }
+
+    pub fn reset_options(&self) -> ResetOptions {
+        ResetOptions {
+            start_time_index: Some(self.start_time_index),
+            initial_soc_mwh: self.initial_soc_mwh.clone(),
+        }
+    }
+
+    /// The agent that acted at step `step`: the last change at or before it.
+    pub fn agent_at(&self, step: usize) -> &str {
+        self.steps[..=step.min(self.steps.len().saturating_sub(1))]
+            .iter()
+            .rev()
+            .find_map(|s| s.agent.as_deref())
+            .unwrap_or(&self.agent)
+    }
+}
+
+/// The record of the environment's state now: after a reset (no result) or after a step
+/// taken with `requested_action` by an agent that took over at this step (`agent`).
+pub fn record(
     env: &Environment,
     result: Option<&StepResult>,
     requested_action: Vec<f64>,
+    agent: Option<String>,
 ) -> StepRecord {
     let net = env.network();
     let pf = env.power_flow();
@@ -123,6 +170,7 @@ fn record(
         violations: info.violations,
         events: info.events,
         clipped: info.clipped,
+        agent,
     }
 }
 
@@ -136,72 +184,51 @@ pub struct Divergence {
     pub simulated: String,
 }
 
-/// Re-simulates an episode from its network, seed, start and requested actions, and compares
-/// every recorded value exactly.
-pub fn verify(episode: &Episode) -> Result<(), VerifyError> {
-    let mut env = Environment::new(episode.network.clone(), std::path::Path::new("."))
-        .map_err(|e| VerifyError::Setup(e.to_string()))?;
-    env.reset(episode.seed, &episode.reset_options())
-        .map_err(|e| VerifyError::Setup(e.to_string()))?;
-    let mut replayed = Episode::start(&env, &episode.agent, episode.seed, &episode.reset_options());
-    for recorded in episode.steps.iter().skip(1) {
-        let result = env.step(&recorded.requested_action);
-        replayed.push(&env, &recorded.requested_action, &result);
+/// The first field in which two records differ, every recorded field compared. Rust prints
+/// every distinct f64 differently (shortest round-trip form), so comparing printed fields is
+/// exact (and tells NaN from NaN apart only by its bits, as the file does).
+pub fn first_difference(a: &StepRecord, b: &StepRecord) -> Option<Divergence> {
+    macro_rules! fields {
+        ($($field:ident: $what:literal),* ; not compared: $($other:ident),*) => {{
+            // Every field must be listed: this destructuring fails to compile otherwise.
+            let StepRecord { $($field: _,)* $($other: _),* } = a;
+            [$(($what, format!("{:?}", a.$field), format!("{:?}", b.$field))),*]
+        }};
     }
-    for (recorded, simulated) in episode.steps.iter().zip(&replayed.steps) {
-        if recorded != simulated
-            && let Some(d) = first_difference(recorded, simulated)
-        {
-            return Err(VerifyError::Diverged(d));
-        }
-    }
-    Ok(())
-}
-
-/// Why verification failed.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum VerifyError {
-    #[error("cannot re-simulate: {0}")]
-    Setup(String),
-    #[error("{0}")]
-    Diverged(Divergence),
-}
-
-/// Prints one field of a record.
-type Show = fn(&StepRecord) -> String;
-
-/// The first field in which two records differ. Rust prints every distinct f64 differently
-/// (shortest round-trip form), so comparing printed fields is exact.
-fn first_difference(a: &StepRecord, b: &StepRecord) -> Option<Divergence> {
-    let fields: [(&str, Show); 12] = [
-        ("time index", |r| format!("{}", r.time_index)),
-        ("applied action", |r| format!("{:?}", r.applied_action)),
-        ("reward", |r| format!("{:?}", r.reward)),
-        ("termination", |r| {
-            format!("terminated {} truncated {}", r.terminated, r.truncated)
-        }),
-        ("bus voltage magnitudes", |r| format!("{:?}", r.bus_vm_pu)),
-        ("bus voltage angles", |r| format!("{:?}", r.bus_va_deg)),
-        ("branch flows", |r| format!("{:?}", r.branch_flows)),
-        ("branch states", |r| format!("{:?}", r.branch_in_service)),
-        ("device active power", |r| format!("{:?}", r.device_p_mw)),
-        ("device reactive power", |r| {
-            format!("{:?}", r.device_q_mvar)
-        }),
-        ("state of charge", |r| format!("{:?}", r.soc_mwh)),
-        ("violations and events", |r| {
-            format!("{:?} {:?}", r.violations, r.events)
-        }),
+    let fields = fields![
+        step: "step number",
+        time_index: "time index",
+        requested_action: "requested action",
+        applied_action: "applied action",
+        reward: "reward",
+        reward_terms: "reward terms",
+        terminated: "termination",
+        truncated: "truncation",
+        converged: "convergence",
+        bus_vm_pu: "bus voltage magnitudes",
+        bus_va_deg: "bus voltage angles",
+        branch_flows: "branch flows",
+        branch_s_mva: "branch apparent powers",
+        branch_in_service: "branch states",
+        device_p_mw: "device active power",
+        device_q_mvar: "device reactive power",
+        soc_mwh: "state of charge",
+        violations: "violations",
+        events: "events",
+        clipped: "clipped components";
+        // Who acted is what the recording says: a re-simulation replays its actions and takes
+        // its word for who chose them.
+        not compared: agent
     ];
-    fields.into_iter().find_map(|(what, show)| {
-        let (recorded, simulated) = (show(a), show(b));
-        (recorded != simulated).then(|| Divergence {
+    fields
+        .into_iter()
+        .find(|(_, recorded, simulated)| recorded != simulated)
+        .map(|(what, recorded, simulated)| Divergence {
             step: a.step,
             what: what.to_string(),
             recorded: shorten(recorded),
             simulated: shorten(simulated),
         })
-    })
 }
 
 fn shorten(mut text: String) -> String {

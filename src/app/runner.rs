@@ -1,0 +1,267 @@
+//! The environment and its agent on a thread of their own, so a large network stepping never
+//! holds up a frame. The window sends requests and reads replies; the thread runs the one
+//! rollout loop ([`crate::agent::rollout`]).
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use super::session::AgentChoice;
+use crate::agent::rollout::Rollout;
+use crate::agent::{self, Agent, HumanAgent, Spaces};
+use crate::model::{Network, Scenario};
+use crate::sim::episode::{EpisodeHeader, StepRecord};
+use crate::sim::{Component, Environment, ResetOptions};
+
+/// What the window asks of the thread.
+enum Request {
+    Reset {
+        seed: u64,
+        options: ResetOptions,
+    },
+    /// One step; a human operator's setpoints go with it.
+    Step {
+        human: Option<Vec<f64>>,
+    },
+    SetAgent {
+        choice: AgentChoice,
+        seed: u64,
+    },
+}
+
+/// What the thread answers.
+pub enum Reply {
+    /// A new episode: its header and the state after reset.
+    Reset(Result<(EpisodeHeader, Live), String>),
+    Stepped(Live),
+    AgentSet(Result<(), String>),
+}
+
+/// A state of the run: its record, and the active-power range each renewable and storage unit
+/// can reach next (the inspector shows it to a human operator).
+pub struct Live {
+    pub record: StepRecord,
+    pub feasible_p_mw: Vec<Option<(f64, f64)>>,
+}
+
+/// What the window needs to know of the environment, fixed for the session.
+pub struct Spec {
+    pub action_space: Vec<Component>,
+    pub do_nothing: Vec<f64>,
+    pub scenario: Scenario,
+}
+
+/// The window's handle on the thread.
+pub struct Runner {
+    requests: Sender<Request>,
+    replies: Receiver<Reply>,
+    /// Requests sent and not answered yet.
+    pending: usize,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// Long enough for any reset or agent file; a thread that takes longer has stopped.
+const SLOW_REPLY: Duration = Duration::from_secs(600);
+
+impl Runner {
+    /// Builds the environment on a new thread; returns once it is ready (or cannot be built).
+    pub fn start(network: Network, base_dir: PathBuf) -> Result<(Runner, Spec), String> {
+        let (requests, inbox) = channel();
+        let (outbox, replies) = channel();
+        let (ready, spec) = channel();
+        let thread = std::thread::Builder::new()
+            .name("gridpilot-run".to_string())
+            .spawn(move || {
+                let env = match Environment::new(network, &base_dir) {
+                    Ok(env) => env,
+                    Err(e) => {
+                        let _ = ready.send(Err(e.to_string()));
+                        return;
+                    }
+                };
+                let _ = ready.send(Ok(Spec {
+                    action_space: env.action_space().to_vec(),
+                    do_nothing: env.do_nothing_action(),
+                    scenario: env.scenario().clone(),
+                }));
+                Worker::new(env).serve(&inbox, &outbox);
+            })
+            .map_err(|e| format!("cannot start the simulation thread: {e}"))?;
+        let spec = spec
+            .recv()
+            .map_err(|_| "the simulation thread stopped".to_string())??;
+        let runner = Runner {
+            requests,
+            replies,
+            pending: 0,
+            thread: Some(thread),
+        };
+        Ok((runner, spec))
+    }
+
+    /// Starts a new episode and waits for it.
+    pub fn reset(
+        &mut self,
+        seed: u64,
+        options: ResetOptions,
+    ) -> Result<(EpisodeHeader, Live), String> {
+        self.send(Request::Reset { seed, options })?;
+        match self.wait(SLOW_REPLY)? {
+            Reply::Reset(result) => result,
+            _ => Err("the simulation thread answered out of turn".to_string()),
+        }
+    }
+
+    /// Builds the agent (reading its file) and waits for the outcome.
+    pub fn set_agent(&mut self, choice: AgentChoice, seed: u64) -> Result<(), String> {
+        self.send(Request::SetAgent { choice, seed })?;
+        match self.wait(SLOW_REPLY)? {
+            Reply::AgentSet(result) => result,
+            _ => Err("the simulation thread answered out of turn".to_string()),
+        }
+    }
+
+    /// Asks for one step without waiting for it.
+    pub fn request_step(&mut self, human: Option<Vec<f64>>) -> Result<(), String> {
+        self.send(Request::Step { human })
+    }
+
+    /// Whether a step is under way.
+    pub fn busy(&self) -> bool {
+        self.pending > 0
+    }
+
+    /// The next reply, waiting at most `patience`.
+    pub fn wait(&mut self, patience: Duration) -> Result<Reply, String> {
+        match self.replies.recv_timeout(patience) {
+            Ok(reply) => {
+                self.pending -= 1;
+                Ok(reply)
+            }
+            Err(RecvTimeoutError::Timeout) => Err("the simulation is still working".to_string()),
+            Err(RecvTimeoutError::Disconnected) => Err("the simulation thread stopped".to_string()),
+        }
+    }
+
+    fn send(&mut self, request: Request) -> Result<(), String> {
+        self.requests
+            .send(request)
+            .map_err(|_| "the simulation thread stopped".to_string())?;
+        self.pending += 1;
+        Ok(())
+    }
+}
+
+impl Drop for Runner {
+    /// Closing the channel ends the thread once it finishes what it is doing.
+    fn drop(&mut self) {
+        let (closed, _) = channel();
+        self.requests = closed;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The thread's side: the environment, the agent and the episode under way.
+struct Worker {
+    env: Environment,
+    agent: Box<dyn Agent>,
+    choice: AgentChoice,
+    rollout: Option<Rollout>,
+}
+
+impl Worker {
+    fn new(env: Environment) -> Self {
+        let agent = Box::new(agent::DoNothing::new(&env.do_nothing_action()));
+        Worker {
+            env,
+            agent,
+            choice: AgentChoice::DoNothing,
+            rollout: None,
+        }
+    }
+
+    fn serve(mut self, inbox: &Receiver<Request>, outbox: &Sender<Reply>) {
+        for request in inbox {
+            let reply = match request {
+                Request::Reset { seed, options } => Reply::Reset(self.reset(seed, &options)),
+                Request::SetAgent { choice, seed } => Reply::AgentSet(self.set_agent(choice, seed)),
+                Request::Step { human } => Reply::Stepped(self.step(human)),
+            };
+            if outbox.send(reply).is_err() {
+                return;
+            }
+        }
+    }
+
+    fn build_agent(&self, choice: &AgentChoice, seed: u64) -> Result<Box<dyn Agent>, String> {
+        let do_nothing = self.env.do_nothing_action();
+        Ok(match choice {
+            AgentChoice::Human => Box::new(HumanAgent::new(&do_nothing)),
+            other => {
+                let spaces = Spaces {
+                    action: self.env.action_space(),
+                    observation: self.env.observation_space(),
+                    do_nothing: &do_nothing,
+                };
+                agent::from_spec(&other.spec(), &spaces, seed).map_err(|e| e.to_string())?
+            }
+        })
+    }
+
+    /// A new agent; in an episode under way, it takes over from the next step (its record
+    /// says so).
+    fn set_agent(&mut self, choice: AgentChoice, seed: u64) -> Result<(), String> {
+        self.agent = self.build_agent(&choice, seed)?;
+        if let Some(rollout) = &mut self.rollout {
+            rollout.agent_takes_over(Some(choice.spec()));
+        }
+        self.choice = choice;
+        Ok(())
+    }
+
+    fn reset(
+        &mut self,
+        seed: u64,
+        options: &ResetOptions,
+    ) -> Result<(EpisodeHeader, Live), String> {
+        // A fresh agent, so a random one starts from its seed again. If its file is gone, the
+        // episode runs with no agent acting rather than the old one.
+        self.agent = match self.build_agent(&self.choice, seed) {
+            Ok(agent) => agent,
+            Err(e) => {
+                self.choice = AgentChoice::DoNothing;
+                self.agent = self.build_agent(&AgentChoice::DoNothing, seed)?;
+                return Err(format!("{e}; the agent is now do-nothing"));
+            }
+        };
+        let (rollout, record) = Rollout::start(&mut self.env, self.agent.as_mut(), seed, options)
+            .map_err(|e| e.to_string())?;
+        self.rollout = Some(rollout);
+        let header = EpisodeHeader::new(&self.env, &self.choice.spec(), seed, options);
+        Ok((header, self.live(record)))
+    }
+
+    fn step(&mut self, human: Option<Vec<f64>>) -> Live {
+        if let (Some(setpoints), AgentChoice::Human) = (human, &self.choice) {
+            self.agent = Box::new(HumanAgent { setpoints });
+        }
+        let record = match &mut self.rollout {
+            Some(rollout) => rollout.step(&mut self.env, self.agent.as_mut()).1,
+            None => crate::sim::episode::record(&self.env, None, Vec::new(), None),
+        };
+        self.live(record)
+    }
+
+    fn live(&self, record: StepRecord) -> Live {
+        let feasible_p_mw = (0..self.env.network().devices.len())
+            .map(|k| self.env.feasible_p_range_mw(k))
+            .collect();
+        Live {
+            record,
+            feasible_p_mw,
+        }
+    }
+}
