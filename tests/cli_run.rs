@@ -173,3 +173,62 @@ fn a_network_without_a_scenario_runs_a_plain_day_as_in_the_app() {
     assert_eq!(steps[23]["truncated"], serde_json::Value::Bool(true));
     assert_eq!(steps[0]["time_index"], serde_json::json!(1));
 }
+
+#[test]
+fn a_recording_killed_half_way_replays_and_verifies_up_to_its_last_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("killed.episode");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gridpilot"))
+        .args(["run", "--network", ANM6, "--steps", "100000000", "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Some thousands of steps reach the disk, then the process dies without a word.
+    let start = std::time::Instant::now();
+    while std::fs::metadata(&out).map_or(0, |m| m.len()) < 500_000 {
+        assert!(
+            start.elapsed().as_secs() < 120,
+            "the recording does not grow"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let replay = gridpilot(&["replay", "--verify", out.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&replay.stdout);
+    assert_eq!(
+        replay.status.code(),
+        Some(0),
+        "{text} {}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    assert!(text.contains("the recording was cut short"), "{text}");
+    assert!(text.contains("verified"), "{text}");
+}
+
+#[test]
+fn an_unwritable_out_is_refused_before_the_first_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gridpilot(&[
+        "run",
+        "--network",
+        ANM6,
+        "--steps",
+        "10",
+        "--json",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&out.stderr);
+    assert!(message.contains("cannot write the episode"), "{message}");
+    assert!(message.contains("not a regular file"), "{message}");
+    // With --json every step prints a line as it runs: none ran.
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -30,7 +30,8 @@ enum Request {
     },
 }
 
-/// What the thread answers.
+/// What the thread answers. (Replies are few and moved once: their sizes do not matter.)
+#[allow(clippy::large_enum_variant)]
 pub enum Reply {
     /// A new episode: its header and the state after reset.
     Reset(Result<(EpisodeHeader, Live), String>),

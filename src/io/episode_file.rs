@@ -221,7 +221,7 @@ impl<R: Read + Seek> EpisodeReader<R> {
             start_time_index: start.start_time_index,
             initial_soc_mwh: start.initial_soc_mwh,
         };
-        let (frames, cut_short) = index(&mut source)?;
+        let Index { frames, cut_short } = index(&mut source)?;
         Ok(EpisodeReader {
             source,
             header,
@@ -262,9 +262,28 @@ impl<R: Read + Seek> EpisodeReader<R> {
         postcard::from_bytes(&bytes).map_err(|e| corrupt(&e))
     }
 
-    /// Every step in order, one at a time.
+    /// Every step in order, one at a time (read straight through, without seeking).
     pub fn steps(&mut self) -> impl Iterator<Item = Result<StepRecord, EpisodeError>> + '_ {
-        (0..self.len()).map(|i| self.step(i))
+        let first = self.frames.first().map(|&(offset, _)| offset - 4);
+        let mut sought = match first {
+            Some(start) => self.source.seek(SeekFrom::Start(start)).map(drop),
+            None => Ok(()),
+        };
+        (0..self.len()).map(move |i| {
+            if self.v1_steps.is_some() {
+                return self.step(i);
+            }
+            if let Err(e) = std::mem::replace(&mut sought, Ok(())) {
+                return Err(EpisodeError(format!("cannot read the steps: {e}")));
+            }
+            let corrupt =
+                |e: &dyn std::fmt::Display| EpisodeError(format!("step {i} is corrupt: {e}"));
+            let length =
+                read_u32(&mut self.source).ok_or_else(|| corrupt(&"the file ends in it"))?;
+            let bytes = read_exact(&mut self.source, u64::from(length))
+                .ok_or_else(|| corrupt(&"the file ends inside it"))?;
+            postcard::from_bytes(&bytes).map_err(|e| corrupt(&e))
+        })
     }
 
     fn read_all_steps(&mut self) -> Result<Episode, EpisodeError> {
@@ -279,11 +298,15 @@ impl<R: Read + Seek> EpisodeReader<R> {
     }
 }
 
-/// Where each step's frame starts, and how the recording ended: with its end mark (anything
-/// after it is damage), or cut short.
-fn index(
-    source: &mut (impl Read + Seek),
-) -> Result<(Vec<(u64, u32)>, Option<String>), EpisodeError> {
+/// Where each step's frame starts (offset and length), and why the recording stopped short of
+/// its end mark, if it did.
+struct Index {
+    frames: Vec<(u64, u32)>,
+    cut_short: Option<String>,
+}
+
+/// Indexes the frames; after the end mark anything is damage.
+fn index(source: &mut (impl Read + Seek)) -> Result<Index, EpisodeError> {
     let mut offset = source
         .stream_position()
         .map_err(|e| EpisodeError(format!("cannot read the steps: {e}")))?;
@@ -295,15 +318,18 @@ fn index(
     };
     loop {
         let Some(length) = read_u32(source) else {
-            let whole = frames.len();
-            return Ok((frames, cut(whole, "after its last step")));
+            let cut_short = cut(frames.len(), "after its last step");
+            return Ok(Index { frames, cut_short });
         };
         if length == 0 {
             let count = read_u64(source);
             let mut rest = [0u8; 1];
             let trailing = matches!(source.read(&mut rest), Ok(n) if n > 0);
             return match count {
-                Some(n) if n == frames.len() as u64 && !trailing => Ok((frames, None)),
+                Some(n) if n == frames.len() as u64 && !trailing => Ok(Index {
+                    frames,
+                    cut_short: None,
+                }),
                 Some(n) if n != frames.len() as u64 => Err(EpisodeError(format!(
                     "the end mark counts {n} steps but the file holds {}",
                     frames.len()
@@ -324,8 +350,8 @@ fn index(
         }
         let start = offset + 4;
         if skip(source, u64::from(length)) < u64::from(length) {
-            let whole = frames.len();
-            return Ok((frames, cut(whole, "inside a step")));
+            let cut_short = cut(frames.len(), "inside a step");
+            return Ok(Index { frames, cut_short });
         }
         frames.push((start, length));
         offset = start + u64::from(length);

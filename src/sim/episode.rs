@@ -188,6 +188,9 @@ pub struct Divergence {
 /// every distinct f64 differently (shortest round-trip form), so comparing printed fields is
 /// exact (and tells NaN from NaN apart only by its bits, as the file does).
 pub fn first_difference(a: &StepRecord, b: &StepRecord) -> Option<Divergence> {
+    if a == b {
+        return None;
+    }
     macro_rules! fields {
         ($($field:ident: $what:literal),* ; not compared: $($other:ident),*) => {{
             // Every field must be listed: this destructuring fails to compile otherwise.
