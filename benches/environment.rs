@@ -2,7 +2,7 @@
 //! dynamics, reward and safety checks). `gridpilot bench env` measures a random agent from
 //! the command line.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use gridpilot::io::load_network;
@@ -11,7 +11,7 @@ use gridpilot::sim::Environment;
 fn environment_step(c: &mut Criterion) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("networks/anm6_easy.ron");
     let net = load_network(&path).expect("the bundled network loads");
-    let mut env = Environment::new(net, Path::new(".")).expect("ANM6-Easy runs");
+    let mut env = Environment::new(net).expect("ANM6-Easy runs");
     env.reset(0, &Default::default()).expect("reset");
     let action = env.do_nothing_action();
     c.bench_function("anm6_easy_step", |b| b.iter(|| env.step(&action)));

@@ -1,15 +1,15 @@
 //! Agents: each kind acts as described, bad files get clear messages, and episodes are
 //! reproducible bit for bit.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use gridpilot::agent::{self, Agent, AgentError, Spaces};
+use gridpilot::agent::{Agent, AgentError, Spaces};
 use gridpilot::io::load_network;
 use gridpilot::sim::{Environment, ResetOptions, position};
 
 fn anm6() -> Environment {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("networks/anm6_easy.ron");
-    Environment::new(load_network(&path).unwrap(), Path::new(".")).unwrap()
+    Environment::new(load_network(&path).unwrap()).unwrap()
 }
 
 fn build(env: &Environment, spec: &str, seed: u64) -> Result<Box<dyn Agent>, AgentError> {
@@ -19,7 +19,7 @@ fn build(env: &Environment, spec: &str, seed: u64) -> Result<Box<dyn Agent>, Age
         observation: env.observation_space(),
         do_nothing: &do_nothing,
     };
-    agent::from_spec(spec, &spaces, seed)
+    gridpilot::io::agent_from_spec(spec, &spaces, seed)
 }
 
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
@@ -257,7 +257,7 @@ fn a_random_agent_copes_with_bounds_too_wide_to_subtract() {
         );
     assert!(text.contains("p_max_mw: 1e308"));
     let net = gridpilot::io::network_from_ron(&text).unwrap();
-    let mut env = Environment::new(net, Path::new(".")).unwrap();
+    let mut env = Environment::new(net).unwrap();
     let mut agent = build(&env, "random", 3).unwrap();
     let obs = env.reset(0, &ResetOptions::default()).unwrap();
     for _ in 0..20 {

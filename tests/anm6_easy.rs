@@ -2,7 +2,7 @@
 //! recorded from gym-anm itself by scripts/anm6_traces.py.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use gridpilot::io::load_network;
 use gridpilot::model::Device;
@@ -51,7 +51,7 @@ fn project(path: &str) -> PathBuf {
 fn environment() -> Environment {
     let path = project("networks/anm6_easy.ron");
     let net = load_network(&path).unwrap();
-    Environment::new(net, path.parent().unwrap_or(Path::new("."))).unwrap()
+    Environment::new(net).unwrap()
 }
 
 fn close(what: String, got: f64, want: f64, tol: f64) {

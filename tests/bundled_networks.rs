@@ -63,7 +63,10 @@ fn three_bus_feeder_balances_power() {
 fn do_nothing_day(file: &str) -> Vec<gridpilot::sim::Violation> {
     let path = project(&format!("networks/{file}"));
     let dir = path.parent().unwrap().to_path_buf();
-    let mut env = gridpilot::sim::Environment::new(load_network(&path).unwrap(), &dir).unwrap();
+    let mut env = gridpilot::sim::Environment::new(
+        gridpilot::io::read_series(load_network(&path).unwrap(), &dir).unwrap(),
+    )
+    .unwrap();
     env.reset(0, &Default::default()).unwrap();
     let action = env.do_nothing_action();
     let mut violations = Vec::new();

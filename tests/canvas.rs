@@ -23,7 +23,7 @@ struct ViewState {
 /// ANM6-Easy and the state after a real environment reset.
 fn anm6() -> (Network, StepRecord) {
     let net = gridpilot::io::load_network(Path::new("networks/anm6_easy.ron")).expect("bundled");
-    let mut env = Environment::new(net, Path::new(".")).expect("environment");
+    let mut env = Environment::new(net).expect("environment");
     env.reset(0, &Default::default()).expect("reset");
     let first = gridpilot::sim::episode::record(&env, None, Vec::new(), None);
     (env.initial_network().clone(), first)

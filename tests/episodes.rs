@@ -2,10 +2,10 @@
 //! goes (and read back up to where a killed run stopped), verification of every recorded
 //! field, and clear errors for damaged files.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use gridpilot::agent::Spaces;
 use gridpilot::agent::rollout::{Rollout, VerifyError, verify};
-use gridpilot::agent::{self, Spaces};
 use gridpilot::io::{
     EpisodeReader, EpisodeWriter, episode_from_bytes, episode_to_bytes, load_episode, load_network,
     save_episode,
@@ -15,14 +15,14 @@ use gridpilot::sim::{Environment, ResetOptions};
 
 fn record(spec: &str, seed: u64, steps: usize) -> Episode {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("networks/anm6_easy.ron");
-    let mut env = Environment::new(load_network(&path).unwrap(), Path::new(".")).unwrap();
+    let mut env = Environment::new(load_network(&path).unwrap()).unwrap();
     let do_nothing = env.do_nothing_action();
     let spaces = Spaces {
         action: env.action_space(),
         observation: env.observation_space(),
         do_nothing: &do_nothing,
     };
-    let mut agent = agent::from_spec(spec, &spaces, seed).unwrap();
+    let mut agent = gridpilot::io::agent_from_spec(spec, &spaces, seed).unwrap();
     let options = ResetOptions {
         start_time_index: Some(40),
         initial_soc_mwh: vec![("storage".into(), 30.0)],

@@ -2,8 +2,6 @@
 //! at once, trips cascade within a step, tripped branches reclose after their cooldown, and
 //! losing too much load ends the episode.
 
-use std::path::Path;
-
 use gridpilot::io::network_from_ron;
 use gridpilot::sim::{Environment, Event, ResetOptions, StepResult, ViolationKind};
 
@@ -30,7 +28,7 @@ fn network(load_mw: f64, strong_rating_mva: f64) -> Environment {
 )"#
     );
     let net = network_from_ron(&text).unwrap();
-    Environment::new(net, Path::new(".")).unwrap()
+    Environment::new(net).unwrap()
 }
 
 fn run(env: &mut Environment, steps: usize) -> Vec<StepResult> {

@@ -10,7 +10,8 @@ fn environment(file: &str) -> Environment {
         .join("networks")
         .join(file);
     let dir = path.parent().unwrap().to_path_buf();
-    Environment::new(load_network(&path).unwrap(), &dir).unwrap()
+    Environment::new(gridpilot::io::read_series(load_network(&path).unwrap(), &dir).unwrap())
+        .unwrap()
 }
 
 fn find<'a>(

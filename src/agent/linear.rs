@@ -34,17 +34,8 @@ pub struct LinearPolicyAgent {
 }
 
 impl LinearPolicyAgent {
-    /// Reads and checks a policy file against the spaces.
-    pub fn load(path: &Path, spaces: &Spaces) -> Result<Self, AgentError> {
-        let text = crate::io::read_text(path).map_err(|e| AgentError::Read(e.to_string()))?;
-        let policy: LinearPolicy = crate::io::ron_options().from_str(&text).map_err(|e| {
-            let at = e.span.start;
-            AgentError::file(path, format!("line {}:{}: {}", at.line, at.col, e.code))
-        })?;
-        Self::new(policy, spaces, path)
-    }
-
-    /// Binds a policy to the spaces, checking names and shapes.
+    /// Binds a policy to the spaces, checking names and shapes (`path` names the file in
+    /// messages).
     pub fn new(policy: LinearPolicy, spaces: &Spaces, path: &Path) -> Result<Self, AgentError> {
         check_shapes(&policy, path)?;
         let obs_index = positions(&policy.observation, spaces.observation, "observation", path)?;

@@ -1,5 +1,6 @@
-//! Who operates the grid: the `Agent` trait and its kinds — do nothing, random, a linear policy
-//! loaded from a file, a schedule of actions from a CSV, and a human at the controls.
+//! Who operates the grid: the `Agent` trait and its kinds — do nothing, random, a linear policy,
+//! a schedule of actions, and a human at the controls — and the rollout loop that runs them.
+//! Agents read no files: [`crate::io::agent_from_spec`] reads policies and schedules first.
 
 mod linear;
 pub mod rollout;
@@ -28,7 +29,7 @@ pub trait Agent {
 }
 
 /// Why an agent cannot be built.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum AgentError {
     #[error(
         "unknown agent '{0}': expected do-nothing, random, linear:POLICY.ron or schedule:ACTIONS.csv"
@@ -38,13 +39,13 @@ pub enum AgentError {
     File { file: PathBuf, message: String },
     /// A file that could not be read; the message names it.
     #[error("{0}")]
-    Read(String),
+    Read(#[from] crate::io::LoadError),
     #[error("the {0} agent needs a file: {0}:FILE")]
     NoFile(String),
 }
 
 impl AgentError {
-    fn file(path: &Path, message: impl Into<String>) -> Self {
+    pub fn file(path: &Path, message: impl Into<String>) -> Self {
         AgentError::File {
             file: path.to_path_buf(),
             message: message.into(),
@@ -57,19 +58,6 @@ pub struct Spaces<'a> {
     pub action: &'a [Component],
     pub observation: &'a [Component],
     pub do_nothing: &'a [f64],
-}
-
-/// Builds an agent from its command-line name: `do-nothing`, `random`, `linear:FILE` or
-/// `schedule:FILE`. The random agent draws from its own generator seeded with `seed`.
-pub fn from_spec(spec: &str, spaces: &Spaces, seed: u64) -> Result<Box<dyn Agent>, AgentError> {
-    match spec.split_once(':') {
-        Some((kind @ ("linear" | "schedule"), "")) => Err(AgentError::NoFile(kind.to_string())),
-        None if spec == "do-nothing" => Ok(Box::new(DoNothing::new(spaces.do_nothing))),
-        None if spec == "random" => Ok(Box::new(RandomAgent::new(spaces.action, seed))),
-        Some(("linear", file)) => Ok(Box::new(LinearPolicyAgent::load(Path::new(file), spaces)?)),
-        Some(("schedule", file)) => Ok(Box::new(ScheduleAgent::load(Path::new(file), spaces)?)),
-        _ => Err(AgentError::UnknownKind(spec.to_string())),
-    }
 }
 
 /// Leaves every setpoint where the network has it: no curtailment, storage idle.

@@ -78,8 +78,7 @@ pub fn verify(
     steps: impl IntoIterator<Item = Result<StepRecord, String>>,
 ) -> Result<usize, VerifyError> {
     let setup = |e: SimError| VerifyError::Setup(e.to_string());
-    let mut env =
-        Environment::new(header.network.clone(), std::path::Path::new(".")).map_err(setup)?;
+    let mut env = Environment::new(header.network.clone()).map_err(setup)?;
     let mut agent = Replayed::default();
     let options = header.reset_options();
     let (mut rollout, first) =

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::{Agent, AgentError, Spaces, positions};
+use crate::io::NumericTable;
 
 /// Plays the rows of a schedule, one per step.
 pub struct ScheduleAgent {
@@ -15,9 +16,9 @@ pub struct ScheduleAgent {
 }
 
 impl ScheduleAgent {
-    pub fn load(path: &Path, spaces: &Spaces) -> Result<Self, AgentError> {
-        let table =
-            crate::io::read_numeric_csv(path).map_err(|e| AgentError::Read(e.to_string()))?;
+    /// Binds a table of actions (a header of component names, a row per step) to the spaces
+    /// (`path` names its file in messages).
+    pub fn new(table: NumericTable, spaces: &Spaces, path: &Path) -> Result<Self, AgentError> {
         let columns = positions(&table.columns, spaces.action, "action", path)?;
         Ok(ScheduleAgent {
             columns,

@@ -104,3 +104,56 @@ pub fn edit_times_ms(file: &Path, pairs: usize) -> Result<EditTimes, String> {
         .collect();
     Ok(EditTimes { edits_ms, idle_ms })
 }
+
+/// What `gridpilot bench play` measures.
+pub struct PlayTimes {
+    /// Milliseconds of each frame of the window while the run plays.
+    pub frames_ms: Vec<f64>,
+    /// Steps the run took in that time.
+    pub steps: usize,
+    pub seconds: f64,
+}
+
+/// Times `frames` consecutive frames of the whole window (Log tab, no plots) while the network
+/// plays as fast as it can: the steps run on the simulation thread, the frames measure what
+/// is left on the window's thread.
+pub fn play_times_ms(file: &Path, frames: usize) -> Result<PlayTimes, String> {
+    let project = Project::open(file)?;
+    let mut app = GridPilotApp::new(project, Box::new(ScriptedDialogs::default()));
+    if app.session().is_none() {
+        return Err(format!("{}: the network cannot run", file.display()));
+    }
+    app.apply_now(Command::SetTab(super::Tab::Log));
+    app.apply_now(Command::Run(super::RunCommand::SetSpeed(1000.0)));
+    app.set_step_patience(std::time::Duration::ZERO);
+    let ctx = warm_context();
+    let started = Instant::now();
+    let frame = |app: &mut GridPilotApp| {
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, SCREEN)),
+            time: Some(started.elapsed().as_secs_f64()),
+            predicted_dt: 1.0 / 60.0,
+            ..Default::default()
+        };
+        let frame_started = Instant::now();
+        let output = ctx.run_ui(input, |ui| {
+            app.frame_logic(ui.ctx());
+            app.frame_ui(ui);
+        });
+        std::hint::black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
+        frame_started.elapsed().as_secs_f64() * 1e3
+    };
+    for _ in 0..3 {
+        frame(&mut app);
+    }
+    app.queue(Command::Run(super::RunCommand::TogglePlay));
+    let first_step = app.session().map_or(0, |s| s.episode.steps.len());
+    let playing = Instant::now();
+    let frames_ms = (0..frames).map(|_| frame(&mut app)).collect();
+    let steps = app.session().map_or(0, |s| s.episode.steps.len()) - first_step;
+    Ok(PlayTimes {
+        frames_ms,
+        steps,
+        seconds: playing.elapsed().as_secs_f64(),
+    })
+}

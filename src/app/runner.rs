@@ -74,10 +74,11 @@ impl Runner {
         let thread = std::thread::Builder::new()
             .name("gridpilot-run".to_string())
             .spawn(move || {
-                let env = match Environment::new(network, &base_dir) {
+                let read = crate::io::read_series(network, &base_dir).map_err(|e| e.to_string());
+                let env = match read.and_then(|n| Environment::new(n).map_err(|e| e.to_string())) {
                     Ok(env) => env,
                     Err(e) => {
-                        let _ = ready.send(Err(e.to_string()));
+                        let _ = ready.send(Err(e));
                         return;
                     }
                 };
@@ -207,7 +208,8 @@ impl Worker {
                     observation: self.env.observation_space(),
                     do_nothing: &do_nothing,
                 };
-                agent::from_spec(&other.spec(), &spaces, seed).map_err(|e| e.to_string())?
+                crate::io::agent_from_spec(&other.spec(), &spaces, seed)
+                    .map_err(|e| e.to_string())?
             }
         })
     }

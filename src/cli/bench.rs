@@ -18,6 +18,21 @@ pub enum BenchCommand {
     /// CPU time of moving one bus and of undoing it, each with the whole window's next frame,
     /// in Edit mode (1920×1080, no window).
     Edit(BenchEditArgs),
+    /// CPU time of the window's frames while the network plays as fast as it can (the steps
+    /// run on their own thread), 1920×1080, no window.
+    Play(BenchPlayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchPlayArgs {
+    /// A network (.ron, .m).
+    file: PathBuf,
+    /// How many frames to time.
+    #[arg(long, default_value_t = 300, value_parser = super::count(100_000))]
+    frames: usize,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -77,6 +92,7 @@ pub fn run(cmd: &BenchCommand) -> Result<ExitCode, String> {
         BenchCommand::Env(args) => bench_env(args),
         BenchCommand::View(args) => bench_view(args),
         BenchCommand::Edit(args) => bench_edit(args),
+        BenchCommand::Play(args) => bench_play(args),
     }
 }
 
@@ -240,4 +256,30 @@ fn bench_edit(args: &BenchEditArgs) -> Result<ExitCode, String> {
 fn median_of(mut times: Vec<f64>) -> f64 {
     times.sort_by(f64::total_cmp);
     times.get(times.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn bench_play(args: &BenchPlayArgs) -> Result<ExitCode, String> {
+    let measured = gridpilot::app::play_times_ms(&args.file, args.frames)?;
+    let max_ms = measured.frames_ms.iter().copied().fold(0.0, f64::max);
+    let median_ms = median_of(measured.frames_ms);
+    let steps_per_s = measured.steps as f64 / measured.seconds;
+    if args.json {
+        let report = json!({
+            "file": args.file.display().to_string(),
+            "frames": args.frames,
+            "median_ms": median_ms,
+            "max_ms": max_ms,
+            "steps": measured.steps,
+            "steps_per_s": steps_per_s,
+        });
+        outln!("{report}")?;
+    } else {
+        outln!(
+            "{}: while playing, a frame takes {median_ms:.2} ms median, {max_ms:.2} ms at most over {} frames; {} steps ({steps_per_s:.1} steps/s) ran on the simulation thread meanwhile",
+            args.file.display(),
+            args.frames,
+            measured.steps
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

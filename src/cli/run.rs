@@ -8,8 +8,8 @@ use clap::Args;
 use indicatif::ProgressBar;
 use serde_json::{Map, Value, json};
 
+use gridpilot::agent::Spaces;
 use gridpilot::agent::rollout::{self, Rollout, VerifyError};
-use gridpilot::agent::{self, Spaces};
 use gridpilot::io::{EpisodeError, EpisodeReader, EpisodeWriter};
 use gridpilot::model::Device;
 use gridpilot::sim::episode::{EpisodeHeader, StepRecord};
@@ -67,7 +67,8 @@ pub struct ReplayArgs {
 pub fn open_environment(path: &Path) -> Result<Environment, String> {
     let net = super::read_network_warning(path)?.runnable();
     let dir = path.parent().unwrap_or(Path::new("."));
-    Environment::new(net, dir).map_err(|e| format!("{}: {e}", path.display()))
+    let net = gridpilot::io::read_series(net, dir).map_err(|e| e.to_string())?;
+    Environment::new(net).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 pub fn spaces(args: &SpacesArgs) -> Result<ExitCode, String> {
@@ -128,7 +129,8 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
         observation: env.observation_space(),
         do_nothing: &env.do_nothing_action(),
     };
-    let mut agent = agent::from_spec(&args.agent, &spaces, args.seed).map_err(|e| e.to_string())?;
+    let mut agent = gridpilot::io::agent_from_spec(&args.agent, &spaces, args.seed)
+        .map_err(|e| e.to_string())?;
     let steps = args.steps.unwrap_or_else(|| {
         let s = env.scenario();
         s.episode_steps.unwrap_or(s.steps_per_cycle)

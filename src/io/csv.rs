@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use super::{LoadError, ParseError, read_text};
+use crate::model::{Network, Series};
 
 /// A CSV file of numbers with named columns.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,14 +70,29 @@ pub fn parse_numeric_csv(text: &str) -> Result<NumericTable, ParseError> {
     Ok(NumericTable { columns, rows })
 }
 
-/// One column of a numeric CSV file, or a message naming the file and what is wrong.
-pub fn read_csv_column(path: &Path, column: &str) -> Result<Vec<f64>, String> {
-    let table = read_numeric_csv(path).map_err(|e| e.to_string())?;
-    table.column(column).ok_or_else(|| {
-        format!(
-            "{}: no column '{column}' (the columns are {})",
-            path.display(),
+/// One column of a numeric CSV file.
+pub fn read_csv_column(path: &Path, column: &str) -> Result<Vec<f64>, LoadError> {
+    let table = read_numeric_csv(path)?;
+    table.column(column).ok_or_else(|| LoadError::Content {
+        path: path.to_path_buf(),
+        message: format!(
+            "no column '{column}' (the columns are {})",
             table.columns.join(", ")
-        )
+        ),
     })
+}
+
+/// The network with every CSV series of its scenario read in (paths relative to `base_dir`):
+/// what the environment runs, and what an episode file stores, so it stands alone.
+pub fn read_series(mut network: Network, base_dir: &Path) -> Result<Network, LoadError> {
+    let Some(scenario) = &mut network.scenario else {
+        return Ok(network);
+    };
+    for profile in &mut scenario.profiles {
+        if let Series::Csv { file, column } = &profile.series {
+            let values = read_csv_column(&base_dir.join(file), column)?;
+            profile.series = Series::Values(values);
+        }
+    }
+    Ok(network)
 }

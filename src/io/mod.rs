@@ -2,6 +2,7 @@
 //!
 //! Every error names the file and, where there is one, the line at fault.
 
+mod agent_file;
 mod atomic;
 mod csv;
 mod episode_file;
@@ -10,8 +11,9 @@ pub mod matpower;
 mod network_file;
 mod timeseries_csv;
 
+pub use agent_file::{agent_from_spec, read_linear_policy};
 pub use atomic::{writable_target, write_atomic};
-pub use csv::{NumericTable, parse_numeric_csv, read_csv_column, read_numeric_csv};
+pub use csv::{NumericTable, parse_numeric_csv, read_csv_column, read_numeric_csv, read_series};
 pub use episode_file::{
     EpisodeError, EpisodeReader, EpisodeWriter, episode_from_bytes, episode_to_bytes, load_episode,
     save_episode,

@@ -1,7 +1,5 @@
 //! The environment: Gymnasium's `reset` and `step` over a network with a scenario.
 
-use std::path::Path;
-
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
@@ -105,8 +103,9 @@ pub struct Environment {
 }
 
 impl Environment {
-    /// Prepares a network with a scenario; CSV profiles are read relative to `base_dir`.
-    pub fn new(network: Network, base_dir: &Path) -> Result<Self, SimError> {
+    /// Prepares a network with a scenario. Its CSV series must be read in first
+    /// ([`crate::io::read_series`]): the environment reads no files.
+    pub fn new(network: Network) -> Result<Self, SimError> {
         let scenario = network
             .scenario
             .clone()
@@ -119,8 +118,7 @@ impl Environment {
             dc_fallback: scenario.power_flow.dc_fallback,
         };
         let result = pf.solve(&network, &options)?;
-        let profiles = series::resolve_profiles(&network, &scenario, base_dir)?;
-        let network = series::with_csv_series_read(network, &profiles);
+        let profiles = series::resolve_profiles(&network, &scenario)?;
         Ok(Environment {
             actions: Actions::new(&network),
             observation_space: observation::space(&network, scenario.steps_per_cycle),

@@ -1,8 +1,6 @@
 //! Time series resolved for an episode: fixed arrays, built-in daily shapes with seeded noise,
 //! and CSV columns.
 
-use std::path::Path;
-
 use rand::RngExt;
 use rand::rngs::StdRng;
 
@@ -22,8 +20,9 @@ pub enum Resolved {
 }
 
 impl Resolved {
-    /// Resolves a series; CSV paths are relative to `base_dir`.
-    pub fn new(series: &Series, base_dir: &Path) -> Result<Self, String> {
+    /// Resolves a series. CSV series must have been read in first (`io::read_series`): the
+    /// environment reads no files.
+    pub fn new(series: &Series) -> Result<Self, String> {
         Ok(match series {
             Series::Values(values) => Resolved::Values(values.clone()),
             Series::Daily {
@@ -36,7 +35,9 @@ impl Resolved {
                 noise: noise_pct / 100.0,
             },
             Series::Csv { file, column } => {
-                Resolved::Values(crate::io::read_csv_column(&base_dir.join(file), column)?)
+                return Err(format!(
+                    "the CSV series (column '{column}' of '{file}') was not read in before the run"
+                ));
             }
         })
     }
@@ -116,20 +117,6 @@ pub struct DeviceProfile {
     pub series: Resolved,
 }
 
-/// The network with every CSV series replaced by the values read, so it stands alone.
-pub fn with_csv_series_read(mut network: Network, profiles: &[DeviceProfile]) -> Network {
-    if let Some(scenario) = &mut network.scenario {
-        for (profile, resolved) in scenario.profiles.iter_mut().zip(profiles) {
-            if let (Series::Csv { .. }, Resolved::Values(values)) =
-                (&profile.series, &resolved.series)
-            {
-                profile.series = Series::Values(values.clone());
-            }
-        }
-    }
-    network
-}
-
 /// A profile that cannot drive its device.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ProfileError {
@@ -141,7 +128,6 @@ pub enum ProfileError {
 pub fn resolve_profiles(
     net: &Network,
     scenario: &Scenario,
-    base_dir: &Path,
 ) -> Result<Vec<DeviceProfile>, ProfileError> {
     scenario
         .profiles
@@ -170,7 +156,7 @@ pub fn resolve_profiles(
                     return Err(err(format!("{kind} has no time series")));
                 }
             };
-            let series = Resolved::new(&p.series, base_dir).map_err(err)?;
+            let series = Resolved::new(&p.series).map_err(err)?;
             if let Resolved::Values(v) = &series
                 && (v.is_empty() || v.iter().any(|x| !x.is_finite()))
             {

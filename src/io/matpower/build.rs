@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use super::UNLIMITED_MW;
+use super::case::{AtLine, Matrix, RawCase, Row};
 use super::costs::read_costs;
-use super::reader::{AtLine, Matrix, RawCase, Row};
 use crate::io::ParseError;
 use crate::model::{
     Branch, BranchKind, Bus, Device, ExternalGrid, GenCost, Generator, Load, Network, Position,

@@ -3,7 +3,7 @@
 //! whole statements and applied in file order, exactly as MATLAB would run them, to the matrices
 //! read so far.
 
-use super::reader::{Matrix, RawCase};
+use super::case::{Matrix, RawCase};
 use crate::io::ParseError;
 
 // The statements as the distribution cases write them, with whitespace, comments and

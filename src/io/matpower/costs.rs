@@ -1,6 +1,6 @@
 //! Generator costs from `mpc.gencost`: one row per generator, in the order of `mpc.gen`.
 
-use super::reader::{Matrix, Row};
+use super::case::{Matrix, Row};
 use crate::io::ParseError;
 use crate::model::GenCost;
 

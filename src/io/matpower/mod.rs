@@ -1,14 +1,16 @@
 //! MATPOWER case import (format version 2).
 //!
 //! The case file is read in three steps: [`lexer`] splits the text into tokens, [`reader`]
-//! collects the `mpc.*` matrices and applies MATPOWER's standard unit conversions ([`convert`]),
-//! and [`build`] maps the rows onto the network model and lays the buses out ([`layout`]).
+//! collects the `mpc.*` matrices ([`case`]) and applies MATPOWER's standard unit conversions
+//! ([`convert`]), and [`build`] maps the rows onto the network model and lays the buses out
+//! ([`layout`]).
 //!
 //! Naming: buses are named by their MATPOWER number (`"14"`); devices `load_<bus>`,
 //! `shunt_<bus>`, `grid_<bus>` and `gen_<bus>` (`gen_<bus>_2`, … for more on one bus); branches
 //! `<from>-<to>` (`<from>-<to>#2`, … for parallels).
 
 mod build;
+mod case;
 mod convert;
 mod costs;
 mod layout;

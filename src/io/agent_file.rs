@@ -1,0 +1,44 @@
+//! Agents named as the command line names them (`do-nothing`, `random`, `linear:POLICY.ron`,
+//! `schedule:ACTIONS.csv`): their files are read here, the agents themselves read none.
+
+use std::path::Path;
+
+use super::{read_numeric_csv, read_text, ron_options};
+use crate::agent::{
+    Agent, AgentError, DoNothing, LinearPolicy, LinearPolicyAgent, RandomAgent, ScheduleAgent,
+    Spaces,
+};
+
+/// Builds an agent from its command-line name, reading its file if it has one. The random
+/// agent draws from its own generator seeded with `seed`.
+pub fn agent_from_spec(
+    spec: &str,
+    spaces: &Spaces,
+    seed: u64,
+) -> Result<Box<dyn Agent>, AgentError> {
+    match spec.split_once(':') {
+        Some((kind @ ("linear" | "schedule"), "")) => Err(AgentError::NoFile(kind.to_string())),
+        None if spec == "do-nothing" => Ok(Box::new(DoNothing::new(spaces.do_nothing))),
+        None if spec == "random" => Ok(Box::new(RandomAgent::new(spaces.action, seed))),
+        Some(("linear", file)) => {
+            let path = Path::new(file);
+            let policy = read_linear_policy(path)?;
+            Ok(Box::new(LinearPolicyAgent::new(policy, spaces, path)?))
+        }
+        Some(("schedule", file)) => {
+            let path = Path::new(file);
+            let table = read_numeric_csv(path)?;
+            Ok(Box::new(ScheduleAgent::new(table, spaces, path)?))
+        }
+        _ => Err(AgentError::UnknownKind(spec.to_string())),
+    }
+}
+
+/// Reads a linear policy file (RON).
+pub fn read_linear_policy(path: &Path) -> Result<LinearPolicy, AgentError> {
+    let text = read_text(path)?;
+    ron_options().from_str(&text).map_err(|e| {
+        let at = e.span.start;
+        AgentError::file(path, format!("line {}:{}: {}", at.line, at.col, e.code))
+    })
+}
