@@ -2,9 +2,11 @@
 //!
 //! The library holds everything that runs without a window: the network model, file formats,
 //! the AC power flow, the environment and agents, and the editing of networks. The desktop
-//! application lives in `app`, the only module that knows about egui.
+//! application lives in `app`, the only module that knows about egui, built with the `gui`
+//! feature (on by default).
 
 pub mod agent;
+#[cfg(feature = "gui")]
 pub mod app;
 pub mod edit;
 pub mod io;

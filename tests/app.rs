@@ -1,6 +1,7 @@
 //! The real application driven headless through its accessibility tree, as a user would:
 //! picking agents, playing, stepping, human setpoints, selecting, replaying and the safety
 //! panel. No display or GPU is needed.
+#![cfg(feature = "gui")]
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,6 @@
 //! The network view in a test harness: accessible items, clicks, panning, and the headless frame
 //! builder (with an ignored timing test for large cases).
+#![cfg(feature = "gui")]
 
 use std::path::Path;
 

@@ -519,7 +519,7 @@ fn overflowing_values_never_converge() {
 fn unbounded_counts_and_a_full_disk_get_messages_not_panics() {
     for args in [
         &["bench", "pf", "FILE", "--repeat", "18446744073709551615"][..],
-        &["bench", "view", "FILE", "--frames", "99999999999"],
+        &["bench", "env", "--network", "FILE", "--steps", "0"],
         &["pf", "FILE", "--max-iter", "0"],
         &["run", "--network", "FILE", "--steps", "0"],
     ] {

@@ -2,6 +2,7 @@
 //! view (placing buses, drawing lines, right-click menus, dragging), by keyboard (undo, redo,
 //! delete, copy and paste) and through the inspector, the validation list, the file menu and
 //! the unsaved-changes prompt.
+#![cfg(feature = "gui")]
 
 use std::path::{Path, PathBuf};
 

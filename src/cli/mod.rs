@@ -4,6 +4,8 @@
 #[macro_use]
 mod output;
 mod bench;
+#[cfg(feature = "gui")]
+mod bench_window;
 mod import;
 mod pf;
 mod run;
@@ -43,9 +45,11 @@ enum Command {
     #[command(subcommand)]
     Bench(bench::BenchCommand),
     /// Open the desktop application (the default) on a network or episode file.
+    #[cfg(feature = "gui")]
     Gui(GuiArgs),
 }
 
+#[cfg(feature = "gui")]
 #[derive(Debug, Args)]
 pub struct GuiArgs {
     /// A network (.ron, .m) or an episode file; ANM6-Easy when left out.
@@ -76,6 +80,7 @@ pub struct GuiArgs {
     menu: Option<String>,
 }
 
+#[cfg(feature = "gui")]
 impl GuiArgs {
     fn launch(self) -> gridpilot::app::Launch {
         gridpilot::app::Launch {
@@ -129,7 +134,11 @@ impl SolveArgs {
 /// Runs a parsed command line; `Err` is a message for stderr (exit code 1).
 pub fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
+        #[cfg(feature = "gui")]
         None => gridpilot::app::run(Default::default()).map(|()| ExitCode::SUCCESS),
+        #[cfg(not(feature = "gui"))]
+        None => Err("this gridpilot was built without its window (the `gui` feature): give a subcommand, see --help".to_string()),
+        #[cfg(feature = "gui")]
         Some(Command::Gui(args)) => gridpilot::app::run(args.launch()).map(|()| ExitCode::SUCCESS),
         Some(Command::Pf(args)) => pf::run(&args),
         Some(Command::Import(args)) => import::run(&args),

@@ -1,0 +1,153 @@
+//! `gridpilot bench view|edit|play`: timings of the window, measured with no window (built
+//! with the `gui` feature).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+#[derive(Debug, Subcommand)]
+pub enum WindowBench {
+    /// CPU time to build and tessellate one animated frame of the network view (1920×1080).
+    View(BenchViewArgs),
+    /// CPU time of moving one bus and of undoing it, each with the whole window's next frame,
+    /// in Edit mode (1920×1080, no window).
+    Edit(BenchEditArgs),
+    /// CPU time of the window's frames while the network plays as fast as it can (the steps
+    /// run on their own thread), 1920×1080, no window.
+    Play(BenchPlayArgs),
+}
+
+pub fn run(bench: &WindowBench) -> Result<ExitCode, String> {
+    match bench {
+        WindowBench::View(args) => bench_view(args),
+        WindowBench::Edit(args) => bench_edit(args),
+        WindowBench::Play(args) => bench_play(args),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct BenchViewArgs {
+    /// A network (.ron, .m) or an episode file.
+    file: PathBuf,
+    /// How many frames to time.
+    #[arg(long, default_value_t = 100, value_parser = super::count(100_000))]
+    frames: usize,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchEditArgs {
+    /// A network (.ron, .m) or an episode file.
+    file: PathBuf,
+    /// How many move-and-undo pairs to time.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u16).range(1..))]
+    pairs: u16,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchPlayArgs {
+    /// A network (.ron, .m).
+    file: PathBuf,
+    /// How many frames to time.
+    #[arg(long, default_value_t = 300, value_parser = super::count(100_000))]
+    frames: usize,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+fn bench_view(args: &BenchViewArgs) -> Result<ExitCode, String> {
+    let mut times = gridpilot::app::frame_times_ms(&args.file, args.frames)?;
+    times.sort_by(f64::total_cmp);
+    let median_ms = times[times.len() / 2];
+    if args.json {
+        let report = json!({
+            "file": args.file.display().to_string(),
+            "frames": args.frames,
+            "median_ms": median_ms,
+            "max_ms": times[times.len() - 1],
+        });
+        outln!("{report}")?;
+    } else {
+        outln!(
+            "{}: median {median_ms:.3} ms per frame (max {:.3} ms) over {} frames, 1920×1080",
+            args.file.display(),
+            times[times.len() - 1],
+            args.frames
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_edit(args: &BenchEditArgs) -> Result<ExitCode, String> {
+    let measured = gridpilot::app::edit_times_ms(&args.file, usize::from(args.pairs))?;
+    let times = measured.edits_ms;
+    let idle_ms = median_of(measured.idle_ms);
+    let (moves, undos): (Vec<f64>, Vec<f64>) = (
+        times.iter().step_by(2).copied().collect(),
+        times.iter().skip(1).step_by(2).copied().collect(),
+    );
+    let median = median_of;
+    let max = |t: &[f64]| t.iter().copied().fold(0.0, f64::max);
+    let median_ms = median(times.clone());
+    let max_ms = max(&times);
+    if args.json {
+        let report = json!({
+            "file": args.file.display().to_string(),
+            "pairs": args.pairs,
+            "median_ms": median_ms,
+            "max_ms": max_ms,
+            "move_median_ms": median(moves.clone()),
+            "undo_median_ms": median(undos.clone()),
+            "idle_frame_median_ms": idle_ms,
+        });
+        outln!("{report}")?;
+    } else {
+        outln!(
+            "{}: move a bus or undo it, plus the next frame: median {median_ms:.2} ms, max {max_ms:.2} ms over {} pairs (move {:.2} ms, undo {:.2} ms median; a frame with no edit {idle_ms:.2} ms), 1920×1080",
+            args.file.display(),
+            args.pairs,
+            median(moves),
+            median(undos)
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_play(args: &BenchPlayArgs) -> Result<ExitCode, String> {
+    let measured = gridpilot::app::play_times_ms(&args.file, args.frames)?;
+    let max_ms = measured.frames_ms.iter().copied().fold(0.0, f64::max);
+    let median_ms = median_of(measured.frames_ms);
+    let steps_per_s = measured.steps as f64 / measured.seconds;
+    if args.json {
+        let report = json!({
+            "file": args.file.display().to_string(),
+            "frames": args.frames,
+            "median_ms": median_ms,
+            "max_ms": max_ms,
+            "steps": measured.steps,
+            "steps_per_s": steps_per_s,
+        });
+        outln!("{report}")?;
+    } else {
+        outln!(
+            "{}: while playing, a frame takes {median_ms:.2} ms median, {max_ms:.2} ms at most over {} frames; {} steps ({steps_per_s:.1} steps/s) ran on the simulation thread meanwhile",
+            args.file.display(),
+            args.frames,
+            measured.steps
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn median_of(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times.get(times.len() / 2).copied().unwrap_or(f64::NAN)
+}
