@@ -203,3 +203,52 @@ fn the_safety_panel_lists_the_overloaded_transformer() {
     harness.get_by_label_contains("branch overload: 3");
     harness.get_by_label_contains("branch overload  bus2-bus4");
 }
+
+#[test]
+fn a_reset_whose_agent_file_is_gone_runs_and_records_do_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.ron");
+    std::fs::write(
+        &policy,
+        r#"LinearPolicy(observation: ["storage.soc_mwh"], action: ["storage.p_mw"], weights: [[0.1]], bias: [-5.0])"#,
+    )
+    .unwrap();
+    let net = gridpilot::io::network_from_ron(DEFAULT_NETWORK).unwrap();
+    let mut session = Session::new(net, Path::new(".")).unwrap();
+    session.set_patience(std::time::Duration::from_secs(60));
+    session
+        .set_agent(AgentChoice::Linear(policy.clone()))
+        .unwrap();
+    std::fs::remove_file(&policy).unwrap();
+    session.reset();
+    assert_eq!(session.agent_choice, AgentChoice::DoNothing);
+    assert!(
+        session.log.iter().any(|l| l.contains("policy.ron")),
+        "{:?}",
+        session.log
+    );
+    session.step();
+    let net = session.network().clone();
+    let step = session.current();
+    let storage = net
+        .devices
+        .iter()
+        .position(|d| d.name() == "storage")
+        .unwrap();
+    assert_eq!(
+        step.device_p_mw[storage], 0.0,
+        "do-nothing acted, not the policy"
+    );
+    assert_eq!(session.agent_on_screen(), "do-nothing");
+}
+
+#[test]
+fn a_damaged_episode_opened_in_the_app_says_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.episode");
+    std::fs::write(&path, b"GRIDPILOT EPISODE 2\nnot much more").unwrap();
+    let mut harness = app();
+    harness.state_mut().queue(Command::OpenFile(path));
+    harness.run_steps(4);
+    harness.get_by_label_contains("broken.episode: the file ends inside its network");
+}

@@ -121,7 +121,7 @@ fn recorded_episodes_are_byte_identical_and_verify() {
 
 #[test]
 fn bad_run_arguments_get_one_clear_line() {
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 6] = [
         (
             &["run", "--network", ANM6, "--agent", "genius"],
             "unknown agent 'genius'",
@@ -141,6 +141,18 @@ fn bad_run_arguments_get_one_clear_line() {
         (
             &["run", "--network", ANM6, "--start-step", "96"],
             "start time index 96 is outside 0..96",
+        ),
+        (
+            &[
+                "run",
+                "--network",
+                ANM6,
+                "--initial-soc",
+                "storage=10",
+                "--initial-soc",
+                "storage=20",
+            ],
+            "--initial-soc gives 'storage' twice",
         ),
     ];
     for (args, expected) in cases {

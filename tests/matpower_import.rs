@@ -500,3 +500,16 @@ fn errors_name_file_and_line_through_load_network() {
         "{text}"
     );
 }
+
+#[test]
+fn costs_for_generators_that_are_not_there_say_so_plainly() {
+    let no_gens = mini_with("\t1\t0\t0\t100\t-100\t1.02\t100\t1\t200\t0;\n", "");
+    let text = format!("{no_gens}mpc.gencost = [\n2 0 0 2 1 0;\n];\n");
+    let error = parse_error(&text);
+    assert!(
+        error
+            .message
+            .contains("mpc.gencost has 1 rows but mpc.gen has 0 rows (expected none)"),
+        "{error}"
+    );
+}

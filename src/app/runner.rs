@@ -33,10 +33,18 @@ enum Request {
 /// What the thread answers. (Replies are few and moved once: their sizes do not matter.)
 #[allow(clippy::large_enum_variant)]
 pub enum Reply {
-    /// A new episode: its header and the state after reset.
-    Reset(Result<(EpisodeHeader, Live), String>),
+    /// A new episode: its header, the state after reset, and a warning (an agent that could
+    /// not be built again).
+    Reset(Result<Started, String>),
     Stepped(Live),
     AgentSet(Result<(), String>),
+}
+
+/// A new episode: its header, the state after reset, and what the user should know about it.
+pub struct Started {
+    pub header: EpisodeHeader,
+    pub live: Live,
+    pub warning: Option<String>,
 }
 
 /// A state of the run: its record, and the active-power range each renewable and storage unit
@@ -103,11 +111,7 @@ impl Runner {
     }
 
     /// Starts a new episode and waits for it.
-    pub fn reset(
-        &mut self,
-        seed: u64,
-        options: ResetOptions,
-    ) -> Result<(EpisodeHeader, Live), String> {
+    pub fn reset(&mut self, seed: u64, options: ResetOptions) -> Result<Started, String> {
         self.send(Request::Reset { seed, options })?;
         match self.wait(SLOW_REPLY)? {
             Reply::Reset(result) => result,
@@ -225,26 +229,27 @@ impl Worker {
         Ok(())
     }
 
-    fn reset(
-        &mut self,
-        seed: u64,
-        options: &ResetOptions,
-    ) -> Result<(EpisodeHeader, Live), String> {
+    fn reset(&mut self, seed: u64, options: &ResetOptions) -> Result<Started, String> {
         // A fresh agent, so a random one starts from its seed again. If its file is gone, the
-        // episode runs with no agent acting rather than the old one.
+        // episode still starts, with no agent acting rather than the old one, and says so.
+        let mut warning = None;
         self.agent = match self.build_agent(&self.choice, seed) {
             Ok(agent) => agent,
             Err(e) => {
+                warning = Some(format!("{e}; the agent is now do-nothing"));
                 self.choice = AgentChoice::DoNothing;
-                self.agent = self.build_agent(&AgentChoice::DoNothing, seed)?;
-                return Err(format!("{e}; the agent is now do-nothing"));
+                self.build_agent(&AgentChoice::DoNothing, seed)?
             }
         };
         let (rollout, record) = Rollout::start(&mut self.env, self.agent.as_mut(), seed, options)
             .map_err(|e| e.to_string())?;
         self.rollout = Some(rollout);
         let header = EpisodeHeader::new(&self.env, &self.choice.spec(), seed, options);
-        Ok((header, self.live(record)))
+        Ok(Started {
+            header,
+            live: self.live(record),
+            warning,
+        })
     }
 
     fn step(&mut self, human: Option<Vec<f64>>) -> Live {

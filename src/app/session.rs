@@ -138,7 +138,7 @@ impl Session {
             start_time_index: Some(start_time_index),
             initial_soc_mwh: Vec::new(),
         };
-        let (header, live) = runner.reset(0, options)?;
+        let started = runner.reset(0, options)?;
         let mut session = Session {
             runner,
             human_action: spec.do_nothing.clone(),
@@ -147,12 +147,12 @@ impl Session {
             seed: 0,
             start_time_index,
             episode_steps,
-            episode: Episode::new(header, live.record),
+            episode: Episode::new(started.header, started.live.record),
             cursor: 0,
             playback: Playback::Live,
             playing: false,
             steps_per_s: 4.0,
-            feasible_p_mw: live.feasible_p_mw,
+            feasible_p_mw: started.live.feasible_p_mw,
             patience: STEP_PATIENCE,
             since_last_step_s: 0.0,
             log: Vec::new(),
@@ -261,17 +261,15 @@ impl Session {
             initial_soc_mwh: Vec::new(),
         };
         match self.runner.reset(self.seed, options) {
-            Ok((header, live)) => {
+            Ok(started) => {
+                self.log.extend(started.warning);
                 self.agent_choice =
-                    AgentChoice::parse(&header.agent).unwrap_or(AgentChoice::DoNothing);
-                self.feasible_p_mw = live.feasible_p_mw;
-                self.episode = Episode::new(header, live.record);
+                    AgentChoice::parse(&started.header.agent).unwrap_or(AgentChoice::DoNothing);
+                self.feasible_p_mw = started.live.feasible_p_mw;
+                self.episode = Episode::new(started.header, started.live.record);
             }
             Err(e) => {
                 self.log.push(format!("Reset failed: {e}"));
-                if e.ends_with("the agent is now do-nothing") {
-                    self.agent_choice = AgentChoice::DoNothing;
-                }
                 return;
             }
         }
