@@ -14,21 +14,45 @@ use gridpilot::app::{
 use gridpilot::edit::Selection;
 use gridpilot::model::ElementRef;
 
-fn app_with(dialogs: ScriptedDialogs) -> Harness<'static, GridPilotApp> {
+/// The app under test, with a data folder (recordings, recovery copies) of its own that goes
+/// when the test ends.
+struct App {
+    harness: Harness<'static, GridPilotApp>,
+    data_dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for App {
+    type Target = Harness<'static, GridPilotApp>;
+    fn deref(&self) -> &Self::Target {
+        &self.harness
+    }
+}
+
+impl std::ops::DerefMut for App {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.harness
+    }
+}
+
+fn app_with(dialogs: ScriptedDialogs) -> App {
     let project = Project::built_in().unwrap();
-    Harness::new_eframe(move |_cc| {
+    let data_dir = tempfile::tempdir().unwrap();
+    let dir = data_dir.path().to_path_buf();
+    let harness = Harness::new_eframe(move |_cc| {
         let mut app = GridPilotApp::new(project, Box::new(dialogs));
+        app.set_data_dir(dir);
         // Every step shows in the frame that asked for it, however busy the machine.
         app.set_step_patience(std::time::Duration::from_secs(60));
         app
-    })
+    });
+    App { harness, data_dir }
 }
 
 fn session<'a>(harness: &'a Harness<'_, GridPilotApp>) -> &'a Session {
     harness.state().session().expect("a run")
 }
 
-fn app() -> Harness<'static, GridPilotApp> {
+fn app() -> App {
     app_with(ScriptedDialogs::default())
 }
 
@@ -163,7 +187,7 @@ fn recorded_episode(dir: &Path) -> PathBuf {
         session.step();
     }
     let path = dir.join("random.episode");
-    gridpilot::io::save_episode(&session.episode, &path).unwrap();
+    session.history.save(&path).unwrap();
     path
 }
 
@@ -251,4 +275,30 @@ fn a_damaged_episode_opened_in_the_app_says_what_is_wrong() {
     harness.state_mut().queue(Command::OpenFile(path));
     harness.run_steps(4);
     harness.get_by_label_contains("broken.episode: the file ends inside its network");
+}
+
+#[test]
+fn a_played_run_is_recorded_in_the_data_folder_and_opens_as_an_episode() {
+    let mut harness = app();
+    let recordings = harness.data_dir.path().join("recordings");
+    assert!(
+        !recordings.exists(),
+        "nothing is written before the first step"
+    );
+    for _ in 0..3 {
+        harness.get_by_label("Step").click();
+        harness.run_steps(2);
+    }
+    let files: Vec<PathBuf> = std::fs::read_dir(&recordings)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    harness.get_by_label("Log").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains(&format!("Recording to {}", files[0].display()));
+    let replay = Project::open(&files[0]).unwrap();
+    let replayed = &replay.session().unwrap().history;
+    assert_eq!(replayed.len(), 4);
+    assert_eq!(replayed.summaries(), session(&harness).history.summaries());
 }

@@ -27,7 +27,7 @@ fn app_on(
         .with_size(vec2(1400.0, 900.0))
         .build_eframe(move |_cc| {
             let mut app = GridPilotApp::new(project, Box::new(dialogs));
-            app.set_recovery_dir(recovery);
+            app.set_data_dir(recovery);
             app.set_step_patience(std::time::Duration::from_secs(60));
             app
         });
@@ -167,7 +167,7 @@ fn a_feeder_built_by_mouse_runs_undoes_to_empty_redoes_and_saves_identically() {
     }
     let run = session(&harness);
     assert_eq!(run.cursor, 10);
-    assert!(run.episode.steps.iter().all(|s| s.converged));
+    assert!(run.history.summaries().iter().all(|s| s.converged));
     let solar = run
         .network()
         .devices
@@ -409,7 +409,7 @@ fn without_a_desktop_file_dialog_gridpilot_asks_with_its_own() {
         .with_size(vec2(1400.0, 900.0))
         .build_eframe(move |_cc| {
             let mut app = GridPilotApp::new(project, Box::new(dialogs));
-            app.set_recovery_dir(recovery);
+            app.set_data_dir(recovery);
             app
         });
     harness.run_steps(3);
@@ -477,7 +477,7 @@ fn unsaved_edits_are_copied_every_minute_and_offered_back_after_a_crash() {
                 Project::built_in().unwrap(),
                 Box::new(ScriptedDialogs::default()),
             );
-            app.set_recovery_dir(recovery);
+            app.set_data_dir(recovery);
             app.offer_recovery();
             app
         });

@@ -11,7 +11,7 @@ use super::project::Project;
 use super::prompt::Prompt;
 use super::session::{AgentChoice, RunCommand};
 use crate::edit::{Document, recovery};
-use crate::io::{load_network, save_episode};
+use crate::io::load_network;
 
 impl GridPilotApp {
     /// Carries out a command about files (the caller has dealt with unsaved edits).
@@ -173,15 +173,15 @@ impl GridPilotApp {
     }
 
     fn save_episode(&mut self, previous: bool, path: &Path) {
-        let episode = if previous {
+        let history = if previous {
             self.project.previous_episode.as_ref()
         } else {
-            self.project.session().map(|s| &s.episode)
+            self.project.session().map(|s| &s.history)
         };
-        let Some(episode) = episode else {
+        let Some(history) = history else {
             return;
         };
-        match save_episode(episode, path) {
+        match history.save(path) {
             Ok(()) => self.notify(format!("Saved the episode to {}", path.display())),
             Err(e) => {
                 let message = format!("{}: cannot write the episode: {e}", path.display());
@@ -195,8 +195,7 @@ impl GridPilotApp {
         let Some(session) = self.project.session() else {
             return;
         };
-        let csv = crate::io::episode_csv(&session.episode);
-        match crate::io::write_atomic(path, csv.as_bytes()) {
+        match session.history.export_csv(path) {
             Ok(()) => self.notify(format!("Exported the time series to {}", path.display())),
             Err(e) => self.notify(format!("{}: cannot write the file: {e}", path.display())),
         }

@@ -123,6 +123,9 @@ pub fn play_times_ms(file: &Path, frames: usize) -> Result<PlayTimes, String> {
     if app.session().is_none() {
         return Err(format!("{}: the network cannot run", file.display()));
     }
+    // The run is recorded as in the app, into a folder of the benchmark's own.
+    let data_dir = std::env::temp_dir().join(format!("gridpilot-bench-{}", std::process::id()));
+    app.set_data_dir(data_dir.clone());
     app.apply_now(Command::SetTab(super::Tab::Log));
     app.apply_now(Command::Run(super::RunCommand::SetSpeed(1000.0)));
     app.set_step_patience(std::time::Duration::ZERO);
@@ -147,10 +150,12 @@ pub fn play_times_ms(file: &Path, frames: usize) -> Result<PlayTimes, String> {
         frame(&mut app);
     }
     app.queue(Command::Run(super::RunCommand::TogglePlay));
-    let first_step = app.session().map_or(0, |s| s.episode.steps.len());
+    let first_step = app.session().map_or(0, |s| s.history.len());
     let playing = Instant::now();
     let frames_ms = (0..frames).map(|_| frame(&mut app)).collect();
-    let steps = app.session().map_or(0, |s| s.episode.steps.len()) - first_step;
+    let steps = app.session().map_or(0, |s| s.history.len()) - first_step;
+    drop(app);
+    let _ = std::fs::remove_dir_all(&data_dir);
     Ok(PlayTimes {
         frames_ms,
         steps,

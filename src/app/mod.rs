@@ -11,6 +11,7 @@ mod command;
 mod dialogs;
 mod files;
 mod frame_bench;
+mod history;
 mod inspector;
 mod menus;
 mod notice;
@@ -19,6 +20,7 @@ mod path_dialog;
 mod plots;
 mod project;
 mod prompt;
+mod recordings;
 mod run_panel;
 mod runner;
 mod safety_panel;
@@ -29,6 +31,7 @@ mod validation_panel;
 pub use command::{AgentFile, Command, Mode, Tab};
 pub use dialogs::{Answer, FileDialog, NativeDialogs, ScriptedDialogs};
 pub use frame_bench::{EditTimes, PlayTimes, edit_times_ms, frame_times_ms, play_times_ms};
+pub use history::{Columns, History, Spread, Summary};
 pub use project::{DEFAULT_NETWORK, Project, RunRefused, RunStart};
 pub use session::{AgentChoice, Playback, RunCommand, Session};
 
@@ -209,8 +212,11 @@ impl GridPilotApp {
         Ok(app)
     }
 
-    /// Where recovery copies of never-saved networks go (tests give a folder of their own).
-    pub fn set_recovery_dir(&mut self, dir: PathBuf) {
+    /// Where GridPilot keeps its own files: recovery copies of never-saved networks, and
+    /// recordings of live runs in `recordings/` (tests and benchmarks give a folder of their
+    /// own).
+    pub fn set_data_dir(&mut self, dir: PathBuf) {
+        self.project.record_to(Some(dir.join("recordings")));
         self.autosave.set_data_dir(dir);
     }
 
@@ -323,7 +329,7 @@ impl GridPilotApp {
         let Some(session) = self.project.session() else {
             return;
         };
-        let last = session.episode.steps.len().saturating_sub(1);
+        let last = session.history.len().saturating_sub(1);
         if last == 0 {
             return;
         }

@@ -2,13 +2,13 @@
 //! from it. The run is rebuilt when the user runs a network that changed since; the recording
 //! it replaces stays saveable.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use super::history::History;
 use super::session::Session;
 use crate::edit::Document;
-use crate::io::{EpisodeReader, LoadError};
+use crate::io::LoadError;
 use crate::model::ValidationReport;
-use crate::sim::episode::Episode;
 
 /// ANM6-Easy, built into the binary so the app opens on it from any folder.
 pub const DEFAULT_NETWORK: &str = include_str!("../../networks/anm6_easy.ron");
@@ -20,7 +20,9 @@ pub struct Project {
     /// The document state the session was built from.
     session_state: Option<u64>,
     /// A recording set aside when edits made the run start over.
-    pub previous_episode: Option<Episode>,
+    pub previous_episode: Option<History>,
+    /// Where live runs are recorded (none: in memory only).
+    recordings: Option<PathBuf>,
 }
 
 /// Why the network cannot run.
@@ -65,6 +67,7 @@ impl Project {
             session: None,
             session_state: None,
             previous_episode: None,
+            recordings: Some(super::recordings::default_dir()),
         }
     }
 
@@ -78,10 +81,8 @@ impl Project {
     /// Opens a network (`.ron`, `.m`) or a recorded episode (replayed, its network editable).
     pub fn open(path: &Path) -> Result<Self, String> {
         if path.extension().is_some_and(|e| e == "episode") {
-            let reader = EpisodeReader::open(path).map_err(|e| e.to_string())?;
-            let cut_short = reader.cut_short.clone();
-            let episode = reader.read_all().map_err(|e| e.to_string())?;
-            let mut project = Project::replay(episode, path)?;
+            let (history, cut_short) = History::open(path)?;
+            let mut project = Project::replay(history, path)?;
             if let (Some(why), Some(session)) = (cut_short, project.session_mut()) {
                 session.log.push(format!("{}: {why}", path.display()));
             }
@@ -92,15 +93,21 @@ impl Project {
     }
 
     /// A recorded episode, replayed; editing its network starts a new run.
-    pub fn replay(episode: Episode, path: &Path) -> Result<Self, String> {
-        let document = Document::recording(episode.network.clone(), path);
-        let session = Session::replay(episode).map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok(Project {
-            session_state: Some(document.state()),
-            document,
-            session: Some(session),
-            previous_episode: None,
-        })
+    pub fn replay(history: History, path: &Path) -> Result<Self, String> {
+        let document = Document::recording(history.network().clone(), path);
+        let session = Session::replay(history).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut project = Project::new(document);
+        project.session_state = Some(project.document.state());
+        project.session = Some(session);
+        Ok(project)
+    }
+
+    /// Records live runs in `dir` from now on (none: keeps them in memory).
+    pub fn record_to(&mut self, dir: Option<PathBuf>) {
+        if let Some(session) = &mut self.session {
+            session.record_to(dir.clone());
+        }
+        self.recordings = dir;
     }
 
     pub fn session(&self) -> Option<&Session> {
@@ -127,12 +134,13 @@ impl Project {
         if !report.is_ok() {
             return Err(RunRefused::Invalid(report));
         }
-        let session =
+        let mut session =
             Session::new(network, self.document.base_dir()).map_err(RunRefused::Failed)?;
+        session.record_to(self.recordings.clone());
         if let Some(old) = self.session.replace(session)
-            && old.episode.steps.len() > 1
+            && old.history.len() > 1
         {
-            self.previous_episode = Some(old.episode);
+            self.previous_episode = Some(old.history);
         }
         self.session_state = Some(self.document.state());
         Ok(RunStart::NewEpisode)

@@ -116,10 +116,8 @@ fn clock_ui(ui: &mut egui::Ui, session: &Session) {
     let (h, m) = ((hours % 24.0).floor(), ((hours % 1.0) * 60.0).round());
     ui.label(format!("Day {day}, {h:02}:{m:02}"));
     ui.label(format!("Step {} of {}", state.step, session.episode_steps));
-    if let Some(last) = session.episode.steps.get(session.cursor)
-        && (last.terminated || last.truncated)
-    {
-        ui.colored_label(egui::Color32::from_rgb(220, 80, 60), end_reason(last));
+    if state.terminated || state.truncated {
+        ui.colored_label(egui::Color32::from_rgb(220, 80, 60), end_reason(state));
     }
 }
 

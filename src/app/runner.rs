@@ -7,6 +7,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use super::recordings::{Recorder, Written};
 use super::session::AgentChoice;
 use crate::agent::rollout::Rollout;
 use crate::agent::{self, Agent, HumanAgent, Spaces};
@@ -28,6 +29,8 @@ enum Request {
         choice: AgentChoice,
         seed: u64,
     },
+    /// Where to record episodes from now on (none: keep them in memory). Not answered.
+    RecordTo(Option<PathBuf>),
 }
 
 /// What the thread answers. (Replies are few and moved once: their sizes do not matter.)
@@ -52,6 +55,8 @@ pub struct Started {
 pub struct Live {
     pub record: StepRecord,
     pub feasible_p_mw: Vec<Option<(f64, f64)>>,
+    /// What was written to the recording.
+    pub written: Written,
 }
 
 /// What the window needs to know of the environment, fixed for the session.
@@ -128,6 +133,13 @@ impl Runner {
         }
     }
 
+    /// Records episodes in `dir` from the next step on (none: keeps them in memory).
+    pub fn record_to(&mut self, dir: Option<PathBuf>) -> Result<(), String> {
+        self.requests
+            .send(Request::RecordTo(dir))
+            .map_err(|_| "the simulation thread stopped".to_string())
+    }
+
     /// Asks for one step without waiting for it.
     pub fn request_step(&mut self, human: Option<Vec<f64>>) -> Result<(), String> {
         self.send(Request::Step { human })
@@ -176,6 +188,7 @@ struct Worker {
     agent: Box<dyn Agent>,
     choice: AgentChoice,
     rollout: Option<Rollout>,
+    recorder: Recorder,
 }
 
 impl Worker {
@@ -186,6 +199,7 @@ impl Worker {
             agent,
             choice: AgentChoice::DoNothing,
             rollout: None,
+            recorder: Recorder::default(),
         }
     }
 
@@ -195,6 +209,10 @@ impl Worker {
                 Request::Reset { seed, options } => Reply::Reset(self.reset(seed, &options)),
                 Request::SetAgent { choice, seed } => Reply::AgentSet(self.set_agent(choice, seed)),
                 Request::Step { human } => Reply::Stepped(self.step(human)),
+                Request::RecordTo(dir) => {
+                    self.recorder.set_dir(dir);
+                    continue;
+                }
             };
             if outbox.send(reply).is_err() {
                 return;
@@ -245,9 +263,10 @@ impl Worker {
             .map_err(|e| e.to_string())?;
         self.rollout = Some(rollout);
         let header = EpisodeHeader::new(&self.env, &self.choice.spec(), seed, options);
+        self.recorder.start(&header, &record);
         Ok(Started {
             header,
-            live: self.live(record),
+            live: self.live(record, Written::default()),
             warning,
         })
     }
@@ -260,16 +279,18 @@ impl Worker {
             Some(rollout) => rollout.step(&mut self.env, self.agent.as_mut()).1,
             None => crate::sim::episode::record(&self.env, None, Vec::new(), None),
         };
-        self.live(record)
+        let written = self.recorder.record(&record);
+        self.live(record, written)
     }
 
-    fn live(&self, record: StepRecord) -> Live {
+    fn live(&self, record: StepRecord, written: Written) -> Live {
         let feasible_p_mw = (0..self.env.network().devices.len())
             .map(|k| self.env.feasible_p_range_mw(k))
             .collect();
         Live {
             record,
             feasible_p_mw,
+            written,
         }
     }
 }

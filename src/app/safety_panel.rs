@@ -1,8 +1,6 @@
 //! The safety panel: violations at the step on screen and over the episode, counts by kind, a
 //! filter, severity colours; a click selects the element.
 
-use std::collections::BTreeMap;
-
 use super::session::Session;
 use crate::sim::{Severity, Violation, ViolationKind};
 
@@ -44,36 +42,44 @@ impl SafetyPanel {
                 || v.element.to_lowercase().contains(&filter)
                 || v.kind.label().contains(&filter)
         };
-        let steps = if self.history {
-            &session.episode.steps[..=session.cursor]
+        // Newest first; only the rows in view are drawn, so a year of violations stays fluid.
+        let rows: Vec<(usize, &Violation)> = if self.history {
+            let all = session.history.violations_through(session.cursor);
+            all.iter()
+                .rev()
+                .filter(|(_, v)| matches(v))
+                .map(|(step, v)| (*step, v))
+                .collect()
         } else {
-            std::slice::from_ref(state)
+            state
+                .violations
+                .iter()
+                .filter(|v| matches(v))
+                .map(|v| (state.step, v))
+                .collect()
         };
+        if rows.is_empty() {
+            ui.label("No violations.");
+            return None;
+        }
         let mut clicked = None;
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            let mut any = false;
-            for s in steps.iter().rev() {
-                for v in s.violations.iter().filter(|v| matches(v)) {
-                    any = true;
-                    let text = format!(
-                        "step {}  {}  {}  {:.4} (limit {:.4})",
-                        s.step,
-                        v.kind.label(),
-                        v.element,
-                        v.value,
-                        v.limit
-                    );
-                    let label = egui::RichText::new(text).color(severity_colour(v.severity));
-                    if ui
-                        .add(egui::Label::new(label).sense(egui::Sense::click()))
-                        .clicked()
-                    {
-                        clicked = Some(v.element.clone());
-                    }
+        let row_height = ui.text_style_height(&egui::TextStyle::Body);
+        egui::ScrollArea::vertical().show_rows(ui, row_height, rows.len(), |ui, range| {
+            for &(step, v) in &rows[range] {
+                let text = format!(
+                    "step {step}  {}  {}  {:.4} (limit {:.4})",
+                    v.kind.label(),
+                    v.element,
+                    v.value,
+                    v.limit
+                );
+                let label = egui::RichText::new(text).color(severity_colour(v.severity));
+                if ui
+                    .add(egui::Label::new(label).sense(egui::Sense::click()))
+                    .clicked()
+                {
+                    clicked = Some(v.element.clone());
                 }
-            }
-            if !any {
-                ui.label("No violations.");
             }
         });
         clicked
@@ -82,18 +88,15 @@ impl SafetyPanel {
 
 /// Counts by kind over the episode up to the step on screen.
 fn counts_ui(ui: &mut egui::Ui, session: &Session) {
-    let mut counts: BTreeMap<ViolationKind, usize> = BTreeMap::new();
-    for s in &session.episode.steps[..=session.cursor] {
-        for v in &s.violations {
-            *counts.entry(v.kind).or_default() += 1;
-        }
-    }
+    let counts = &session.history.summaries()[session.cursor].counts_so_far;
     ui.horizontal_wrapped(|ui| {
-        if counts.is_empty() {
+        if counts.iter().all(|&n| n == 0) {
             ui.label("Episode so far: no violations");
         }
-        for (kind, n) in counts {
-            ui.label(format!("{}: {n}", kind.label()));
+        for (kind, n) in ViolationKind::ALL.iter().zip(counts) {
+            if *n > 0 {
+                ui.label(format!("{}: {n}", kind.label()));
+            }
         }
     });
 }

@@ -2,15 +2,17 @@
 //! step on a thread of their own, [`super::runner`]) or a loaded episode; the episode being
 //! recorded; the step on screen; play and speed.
 //!
-//! Everything on screen reads one [`StepRecord`] — the live run records every step into an
-//! [`Episode`] — so the network view, plots and safety panel work the same live and in replay.
+//! Everything on screen reads the [`History`] — the live run records every step into one, and
+//! a replay opens its file as one — so the network view, plots and safety panel work the same
+//! live and in replay.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::history::History;
 use super::runner::{Live, Reply, Runner, Spec};
 use crate::model::Network;
-use crate::sim::episode::{Episode, StepRecord};
+use crate::sim::episode::StepRecord;
 use crate::sim::{Component, ResetOptions, position};
 
 /// Who operates the grid.
@@ -112,8 +114,8 @@ pub struct Session {
     pub seed: u64,
     pub start_time_index: usize,
     pub episode_steps: usize,
-    pub episode: Episode,
-    /// The step on screen (index into `episode.steps`).
+    pub history: History,
+    /// The step on screen (an index into the history).
     pub cursor: usize,
     pub playback: Playback,
     pub playing: bool,
@@ -147,7 +149,7 @@ impl Session {
             seed: 0,
             start_time_index,
             episode_steps,
-            episode: Episode::new(started.header, started.live.record),
+            history: History::new(started.header, started.live.record),
             cursor: 0,
             playback: Playback::Live,
             playing: false,
@@ -162,16 +164,18 @@ impl Session {
     }
 
     /// A session that plays back a recorded episode.
-    pub fn replay(episode: Episode) -> Result<Self, String> {
-        let mut session = Session::new(episode.network.clone(), Path::new("."))?;
-        session.seed = episode.seed;
-        session.start_time_index = episode.start_time_index;
-        session.episode_steps = episode.steps.len().saturating_sub(1);
+    pub fn replay(history: History) -> Result<Self, String> {
+        let mut session = Session::new(history.network().clone(), Path::new("."))?;
+        session.seed = history.header.seed;
+        session.start_time_index = history.header.start_time_index;
+        session.episode_steps = history.len().saturating_sub(1);
         session.log.push(format!(
             "Replaying {} on {} ({} steps)",
-            episode.agent, episode.network.name, session.episode_steps
+            history.header.agent,
+            history.network().name,
+            session.episode_steps
         ));
-        session.episode = episode;
+        session.history = history;
         session.playback = Playback::Replay;
         session.cursor = 0;
         Ok(session)
@@ -183,8 +187,15 @@ impl Session {
         self.patience = patience;
     }
 
+    /// Records live episodes in `dir` from their first step (none: keeps them in memory).
+    pub fn record_to(&mut self, dir: Option<PathBuf>) {
+        if let Err(e) = self.runner.record_to(dir) {
+            self.log.push(e);
+        }
+    }
+
     pub fn network(&self) -> &Network {
-        &self.episode.network
+        self.history.network()
     }
 
     pub fn action_space(&self) -> &[Component] {
@@ -193,22 +204,25 @@ impl Session {
 
     /// The state on screen.
     pub fn current(&self) -> &StepRecord {
-        &self.episode.steps[self.cursor]
+        // Moving the cursor loads its record; the last one is always at hand.
+        self.history
+            .get(self.cursor)
+            .unwrap_or_else(|| self.history.last())
     }
 
     /// Who acted at the step on screen.
     pub fn agent_on_screen(&self) -> &str {
-        self.episode.agent_at(self.cursor)
+        self.history.agent_at(self.cursor)
     }
 
     /// Whether the run has reached its end (episode length, or terminated).
     pub fn finished(&self) -> bool {
-        let last = self.episode.steps.last();
+        let steps = self.history.len();
         match self.playback {
-            Playback::Replay => self.cursor + 1 >= self.episode.steps.len(),
+            Playback::Replay => self.cursor + 1 >= steps,
             Playback::Live => {
-                last.is_some_and(|s| s.terminated || s.truncated)
-                    || self.episode.steps.len() > self.episode_steps
+                let last = self.history.last();
+                last.terminated || last.truncated || steps > self.episode_steps
             }
         }
     }
@@ -266,7 +280,7 @@ impl Session {
                 self.agent_choice =
                     AgentChoice::parse(&started.header.agent).unwrap_or(AgentChoice::DoNothing);
                 self.feasible_p_mw = started.live.feasible_p_mw;
-                self.episode = Episode::new(started.header, started.live.record);
+                self.history = History::new(started.header, started.live.record);
             }
             Err(e) => {
                 self.log.push(format!("Reset failed: {e}"));
@@ -283,8 +297,8 @@ impl Session {
     /// step is shown (replay). A live step runs on the simulation thread; it shows as soon as
     /// it is done.
     pub fn step(&mut self) {
-        if self.playback == Playback::Replay || self.cursor + 1 < self.episode.steps.len() {
-            self.cursor = (self.cursor + 1).min(self.episode.steps.len() - 1);
+        if self.playback == Playback::Replay || self.cursor + 1 < self.history.len() {
+            self.seek(self.cursor + 1);
             return;
         }
         if self.finished() {
@@ -325,11 +339,28 @@ impl Session {
     }
 
     fn stepped(&mut self, live: Live) {
-        let at_end = self.cursor + 1 == self.episode.steps.len();
+        let at_end = self.cursor + 1 == self.history.len();
         self.feasible_p_mw = live.feasible_p_mw;
-        self.episode.steps.push(live.record);
+        self.history.push(live.record);
+        let written = live.written;
+        if let Some(path) = written.began {
+            match std::fs::File::open(&path) {
+                Ok(file) => {
+                    self.log.push(format!("Recording to {}", path.display()));
+                    self.history.record_to(path, file);
+                }
+                Err(e) => self.log.push(format!(
+                    "{}: cannot read the recording back: {e}; the episode is kept in memory",
+                    path.display()
+                )),
+            }
+        }
+        for (step, frame) in written.frames {
+            self.history.written(step, frame);
+        }
+        self.log.extend(written.warning);
         if at_end {
-            self.cursor = self.episode.steps.len() - 1;
+            self.cursor = self.history.len() - 1;
         }
         if self.finished() {
             self.playing = false;
@@ -368,9 +399,16 @@ impl Session {
         self.runner.busy()
     }
 
-    /// Shows a recorded step.
+    /// Shows a recorded step (read back from the recording if need be).
     pub fn seek(&mut self, step: usize) {
-        self.cursor = step.min(self.episode.steps.len().saturating_sub(1));
+        let step = step.min(self.history.len() - 1);
+        match self.history.load(step) {
+            Ok(()) => self.cursor = step,
+            Err(e) => {
+                self.log.push(format!("Cannot show step {step}: {e}"));
+                self.playing = false;
+            }
+        }
     }
 
     /// Sets one human setpoint by component name (within its bounds).
@@ -394,10 +432,7 @@ impl Session {
 
     /// The cumulative reward up to the step on screen.
     pub fn cumulative_reward(&self) -> f64 {
-        self.episode.steps[..=self.cursor]
-            .iter()
-            .map(|s| s.reward)
-            .sum()
+        self.history.summaries()[self.cursor].cumulative_reward
     }
 
     pub fn scenario_cycle(&self) -> usize {

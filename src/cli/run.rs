@@ -195,6 +195,7 @@ impl Recording {
     fn write(&mut self, step: &StepRecord) -> Result<(), String> {
         self.writer
             .write(step)
+            .map(drop)
             .map_err(|e| format!("{}: cannot write the episode: {e}", self.path.display()))
     }
 

@@ -12,12 +12,21 @@ const TMP_MARK: &str = ".gridpilot-tmp-";
 
 /// Writes `contents` to `path` without ever leaving a half-written file.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    write_atomic_with(path, |file| file.write_all(contents))
+}
+
+/// Like [`write_atomic`], with the contents written by `fill` (so a large file is streamed,
+/// not held in memory).
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let target = writable_target(path)?;
     let original = std::fs::metadata(&target).ok();
     let (dir, name) = split(&target)?;
     remove_stale_temporaries(dir, name);
     let tmp = dir.join(format!(".{name}{TMP_MARK}{}", std::process::id()));
-    let result = write_and_rename(&tmp, &target, contents, original.as_ref());
+    let result = write_and_rename(&tmp, &target, fill, original.as_ref());
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -78,11 +87,12 @@ fn split(target: &Path) -> std::io::Result<(&Path, &str)> {
 fn write_and_rename(
     tmp: &Path,
     target: &Path,
-    contents: &[u8],
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     original: Option<&Metadata>,
 ) -> std::io::Result<()> {
-    let mut file = File::create(tmp)?;
-    file.write_all(contents)?;
+    let mut out = std::io::BufWriter::new(File::create(tmp)?);
+    fill(&mut out)?;
+    let file = out.into_inner().map_err(|e| e.into_error())?;
     if let Some(original) = original {
         file.set_permissions(original.permissions())?;
         keep_owner(&file, original);

@@ -7,13 +7,14 @@
 //! opens, up to its last whole step, and says so. Reading builds an index of where each step
 //! starts, so a long episode is replayed, sought and verified without holding it in memory.
 
+use std::borrow::Borrow;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Cursor, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{LoadError, network_from_ron, network_to_ron, writable_target, write_atomic};
+use super::{LoadError, network_from_ron, network_to_ron, writable_target, write_atomic_with};
 use crate::sim::episode::{Episode, EpisodeHeader, StepRecord};
 
 const MAGIC: &[u8] = b"GRIDPILOT EPISODE 2\n";
@@ -39,7 +40,24 @@ pub struct EpisodeWriter {
     out: BufWriter<File>,
     path: PathBuf,
     steps: u64,
+    /// Bytes written so far: where the next frame starts.
+    position: u64,
     buffer: Vec<u8>,
+}
+
+/// Where one step is in an episode file: the offset of its bytes (after the length) and
+/// their length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Frame {
+    pub offset: u64,
+    pub length: u32,
+}
+
+impl Frame {
+    /// The offset just past this step.
+    pub fn end(self) -> u64 {
+        self.offset + u64::from(self.length)
+    }
 }
 
 impl EpisodeWriter {
@@ -48,27 +66,45 @@ impl EpisodeWriter {
     pub fn create(path: &Path, header: &EpisodeHeader) -> std::io::Result<Self> {
         let target = writable_target(path)?;
         let file = File::create(&target)?;
+        let header = header_bytes(header);
         let mut writer = EpisodeWriter {
             out: BufWriter::with_capacity(1 << 20, file),
             path: target,
             steps: 0,
+            position: header.len() as u64,
             buffer: Vec::new(),
         };
-        writer.out.write_all(&header_bytes(header))?;
+        writer.out.write_all(&header)?;
         writer.out.flush()?;
         Ok(writer)
     }
 
-    /// Appends one step.
-    pub fn write(&mut self, step: &StepRecord) -> std::io::Result<()> {
+    /// Appends one step; returns where it is in the file.
+    pub fn write(&mut self, step: &StepRecord) -> std::io::Result<Frame> {
         self.buffer.clear();
         frame(step, &mut self.buffer);
         self.out.write_all(&self.buffer)?;
+        let written = Frame {
+            offset: self.position + 4,
+            length: (self.buffer.len() - 4) as u32,
+        };
+        self.position = written.end();
         self.steps += 1;
         if self.steps.is_multiple_of(FLUSH_EVERY) {
             self.out.flush()?;
         }
-        Ok(())
+        Ok(written)
+    }
+
+    /// Hands every step written so far to the operating system, so other readers of the file
+    /// (and a recording that survives a crash) have them.
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+
+    /// The file being written.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// Writes the end mark and makes the file durable.
@@ -117,19 +153,37 @@ fn end_mark(steps: u64) -> [u8; 12] {
     mark
 }
 
+/// Writes an episode file to `out`, a step at a time (the steps may come from disk).
+pub fn write_episode<S: Borrow<StepRecord>>(
+    out: &mut dyn Write,
+    header: &EpisodeHeader,
+    steps: impl Iterator<Item = std::io::Result<S>>,
+) -> std::io::Result<()> {
+    out.write_all(&header_bytes(header))?;
+    let mut buffer = Vec::new();
+    let mut count = 0;
+    for step in steps {
+        buffer.clear();
+        frame(step?.borrow(), &mut buffer);
+        out.write_all(&buffer)?;
+        count += 1;
+    }
+    out.write_all(&end_mark(count))
+}
+
 /// Encodes a whole episode as the bytes of an episode file.
 pub fn episode_to_bytes(episode: &Episode) -> Vec<u8> {
-    let mut bytes = header_bytes(&episode.header());
-    for step in &episode.steps {
-        frame(step, &mut bytes);
-    }
-    bytes.extend_from_slice(&end_mark(episode.steps.len() as u64));
+    let mut bytes = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write_episode(&mut bytes, &episode.header(), episode.steps.iter().map(Ok));
     bytes
 }
 
-/// Writes a whole episode atomically (the app's "Save episode").
+/// Writes a whole episode atomically.
 pub fn save_episode(episode: &Episode, path: &Path) -> std::io::Result<()> {
-    write_atomic(path, &episode_to_bytes(episode))
+    write_atomic_with(path, |out| {
+        write_episode(out, &episode.header(), episode.steps.iter().map(Ok))
+    })
 }
 
 /// Reads a whole episode into memory.
@@ -148,8 +202,8 @@ pub fn episode_from_bytes(bytes: &[u8]) -> Result<Episode, String> {
 pub struct EpisodeReader<R> {
     source: R,
     pub header: EpisodeHeader,
-    /// Offset and length of each whole step.
-    frames: Vec<(u64, u32)>,
+    /// Where each whole step is.
+    frames: Vec<Frame>,
     /// When the recording stopped before its end mark: why.
     pub cut_short: Option<String>,
     /// A file of the first format, read whole.
@@ -249,22 +303,22 @@ impl<R: Read + Seek> EpisodeReader<R> {
                 .cloned()
                 .ok_or_else(|| EpisodeError(format!("there is no step {i}")));
         }
-        let &(offset, length) = self
+        let &frame = self
             .frames
             .get(i)
             .ok_or_else(|| EpisodeError(format!("there is no step {i}")))?;
-        let corrupt = |e: &dyn std::fmt::Display| EpisodeError(format!("step {i} is corrupt: {e}"));
-        self.source
-            .seek(SeekFrom::Start(offset))
-            .map_err(|e| corrupt(&e))?;
-        let bytes = read_exact(&mut self.source, u64::from(length))
-            .ok_or_else(|| corrupt(&"the file ends inside it"))?;
-        postcard::from_bytes(&bytes).map_err(|e| corrupt(&e))
+        read_frame(&mut self.source, frame, i)
+    }
+
+    /// Where each step is, for reading them later with [`read_frame`]; `None` for a file of the
+    /// first format, whose steps are not framed.
+    pub fn frames(&self) -> Option<&[Frame]> {
+        self.v1_steps.is_none().then_some(self.frames.as_slice())
     }
 
     /// Every step in order, one at a time (read straight through, without seeking).
     pub fn steps(&mut self) -> impl Iterator<Item = Result<StepRecord, EpisodeError>> + '_ {
-        let first = self.frames.first().map(|&(offset, _)| offset - 4);
+        let first = self.frames.first().map(|frame| frame.offset - 4);
         let mut sought = match first {
             Some(start) => self.source.seek(SeekFrom::Start(start)).map(drop),
             None => Ok(()),
@@ -298,10 +352,25 @@ impl<R: Read + Seek> EpisodeReader<R> {
     }
 }
 
+/// Reads step `i` from where the index says it is.
+pub fn read_frame(
+    source: &mut (impl Read + Seek),
+    frame: Frame,
+    i: usize,
+) -> Result<StepRecord, EpisodeError> {
+    let corrupt = |e: &dyn std::fmt::Display| EpisodeError(format!("step {i} is corrupt: {e}"));
+    source
+        .seek(SeekFrom::Start(frame.offset))
+        .map_err(|e| corrupt(&e))?;
+    let bytes = read_exact(source, u64::from(frame.length))
+        .ok_or_else(|| corrupt(&"the file ends inside it"))?;
+    postcard::from_bytes(&bytes).map_err(|e| corrupt(&e))
+}
+
 /// Where each step's frame starts (offset and length), and why the recording stopped short of
 /// its end mark, if it did.
 struct Index {
-    frames: Vec<(u64, u32)>,
+    frames: Vec<Frame>,
     cut_short: Option<String>,
 }
 
@@ -353,7 +422,10 @@ fn index(source: &mut (impl Read + Seek)) -> Result<Index, EpisodeError> {
             let cut_short = cut(frames.len(), "inside a step");
             return Ok(Index { frames, cut_short });
         }
-        frames.push((start, length));
+        frames.push(Frame {
+            offset: start,
+            length,
+        });
         offset = start + u64::from(length);
     }
 }

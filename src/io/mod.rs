@@ -12,15 +12,15 @@ mod network_file;
 mod timeseries_csv;
 
 pub use agent_file::{agent_from_spec, read_linear_policy};
-pub use atomic::{writable_target, write_atomic};
+pub use atomic::{writable_target, write_atomic, write_atomic_with};
 pub use csv::{NumericTable, parse_numeric_csv, read_csv_column, read_numeric_csv, read_series};
 pub use episode_file::{
-    EpisodeError, EpisodeReader, EpisodeWriter, episode_from_bytes, episode_to_bytes, load_episode,
-    save_episode,
+    EpisodeError, EpisodeReader, EpisodeWriter, Frame, episode_from_bytes, episode_to_bytes,
+    load_episode, read_frame, save_episode, write_episode,
 };
 pub use error::{LoadError, ParseError};
 pub use network_file::{network_from_ron, network_to_ron, ron_options, save_network};
-pub use timeseries_csv::episode_csv;
+pub use timeseries_csv::{episode_csv_header, episode_csv_row};
 
 use std::path::Path;
 

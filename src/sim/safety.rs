@@ -24,6 +24,20 @@ pub enum ViolationKind {
 }
 
 impl ViolationKind {
+    /// Every kind, in declaration order (`kind as usize` is its place here).
+    pub const ALL: [ViolationKind; 10] = [
+        ViolationKind::VoltageHigh,
+        ViolationKind::VoltageLow,
+        ViolationKind::BranchOverload,
+        ViolationKind::StorageFull,
+        ViolationKind::StorageEmpty,
+        ViolationKind::SetpointClipped,
+        ViolationKind::PowerFactor,
+        ViolationKind::PowerFlowNotConverged,
+        ViolationKind::Islanded,
+        ViolationKind::LoadNotServed,
+    ];
+
     /// A short human label.
     pub fn label(self) -> &'static str {
         match self {
@@ -221,4 +235,16 @@ pub fn supply_lost(
         }
     };
     (share(load_lost, load), share(generation_lost, generation))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ViolationKind;
+
+    #[test]
+    fn every_violation_kind_sits_at_its_own_index() {
+        for (i, kind) in ViolationKind::ALL.iter().enumerate() {
+            assert_eq!(*kind as usize, i, "{kind:?}");
+        }
+    }
 }
