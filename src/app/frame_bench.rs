@@ -107,17 +107,27 @@ pub fn edit_times_ms(file: &Path, pairs: usize) -> Result<EditTimes, String> {
 
 /// What `gridpilot bench play` measures.
 pub struct PlayTimes {
-    /// Milliseconds of each frame of the window while the run plays.
+    /// Milliseconds of each frame of the window while the run plays (wall clock).
     pub frames_ms: Vec<f64>,
+    /// The same frames in CPU time of the window's thread, where the system measures it:
+    /// the work a frame did, without time other threads (the simulation's among them) held
+    /// the processor.
+    pub frames_cpu_ms: Option<Vec<f64>>,
     /// Steps the run took in that time.
     pub steps: usize,
     pub seconds: f64,
 }
 
-/// Times `frames` consecutive frames of the whole window (Log tab, no plots) while the network
-/// plays as fast as it can: the steps run on the simulation thread, the frames measure what
-/// is left on the window's thread.
-pub fn play_times_ms(file: &Path, frames: usize) -> Result<PlayTimes, String> {
+/// Times `frames` consecutive frames of the whole window, with `tab` open at the bottom, while
+/// the network plays as fast as it can (for `episode_steps` steps, or its scenario's length):
+/// the steps run on the simulation thread, the frames measure what is left on the window's
+/// thread.
+pub fn play_times_ms(
+    file: &Path,
+    frames: usize,
+    episode_steps: Option<usize>,
+    tab: super::Tab,
+) -> Result<PlayTimes, String> {
     let project = Project::open(file)?;
     let mut app = GridPilotApp::new(project, Box::new(ScriptedDialogs::default()));
     if app.session().is_none() {
@@ -126,7 +136,10 @@ pub fn play_times_ms(file: &Path, frames: usize) -> Result<PlayTimes, String> {
     // The run is recorded as in the app, into a folder of the benchmark's own.
     let data_dir = std::env::temp_dir().join(format!("gridpilot-bench-{}", std::process::id()));
     app.set_data_dir(data_dir.clone());
-    app.apply_now(Command::SetTab(super::Tab::Log));
+    app.apply_now(Command::SetTab(tab));
+    if let Some(steps) = episode_steps {
+        app.apply_now(Command::Run(super::RunCommand::SetEpisodeLength(steps)));
+    }
     app.apply_now(Command::Run(super::RunCommand::SetSpeed(1000.0)));
     app.set_step_patience(std::time::Duration::ZERO);
     let ctx = warm_context();
@@ -139,12 +152,16 @@ pub fn play_times_ms(file: &Path, frames: usize) -> Result<PlayTimes, String> {
             ..Default::default()
         };
         let frame_started = Instant::now();
+        let cpu_started = thread_cpu_ms();
         let output = ctx.run_ui(input, |ui| {
             app.frame_logic(ui.ctx());
             app.frame_ui(ui);
         });
         std::hint::black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
-        frame_started.elapsed().as_secs_f64() * 1e3
+        let cpu_ms = thread_cpu_ms()
+            .zip(cpu_started)
+            .map(|(end, start)| end - start);
+        (frame_started.elapsed().as_secs_f64() * 1e3, cpu_ms)
     };
     for _ in 0..3 {
         frame(&mut app);
@@ -152,13 +169,32 @@ pub fn play_times_ms(file: &Path, frames: usize) -> Result<PlayTimes, String> {
     app.queue(Command::Run(super::RunCommand::TogglePlay));
     let first_step = app.session().map_or(0, |s| s.history.len());
     let playing = Instant::now();
-    let frames_ms = (0..frames).map(|_| frame(&mut app)).collect();
+    let (frames_ms, frames_cpu_ms): (Vec<f64>, Vec<Option<f64>>) =
+        (0..frames).map(|_| frame(&mut app)).unzip();
     let steps = app.session().map_or(0, |s| s.history.len()) - first_step;
     drop(app);
     let _ = std::fs::remove_dir_all(&data_dir);
     Ok(PlayTimes {
         frames_ms,
+        frames_cpu_ms: frames_cpu_ms.into_iter().collect(),
         steps,
         seconds: playing.elapsed().as_secs_f64(),
     })
+}
+
+/// CPU time this thread has used, in milliseconds (Unix).
+#[cfg(unix)]
+fn thread_cpu_ms() -> Option<f64> {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime only writes the timespec it is given.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) } == 0;
+    ok.then(|| t.tv_sec as f64 * 1e3 + t.tv_nsec as f64 / 1e6)
+}
+
+#[cfg(not(unix))]
+fn thread_cpu_ms() -> Option<f64> {
+    None
 }

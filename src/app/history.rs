@@ -7,7 +7,7 @@
 //! few and the one on screen are kept at hand. A run that cannot record keeps every record.
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ use crate::io::{
 };
 use crate::model::{Device, Network};
 use crate::sim::episode::{EpisodeHeader, StepRecord};
-use crate::sim::{Violation, ViolationKind};
+use crate::sim::{Severity, ViolationKind};
 
 /// Memory for the newest whole records, when older ones can be read back from disk.
 const RECENT_BYTES: usize = 64 << 20;
@@ -49,6 +49,37 @@ pub struct Summary {
     pub loading_pct: Spread,
     /// Where this step's violations start in the history's list.
     violations_from: usize,
+}
+
+/// A violation as the history keeps it: a few bytes, its element's name stored once per
+/// history.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Listed {
+    pub step: u32,
+    pub kind: ViolationKind,
+    pub severity: Severity,
+    element: u32,
+    pub value: f64,
+    pub limit: f64,
+}
+
+/// Element names, each stored once.
+#[derive(Default)]
+struct Names {
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Names {
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.index.insert(name.to_string(), i);
+        i
+    }
 }
 
 /// The smallest, mean and largest of a set of values.
@@ -210,8 +241,10 @@ struct Disk {
 pub struct History {
     pub header: EpisodeHeader,
     summaries: Vec<Summary>,
-    /// Every violation, in step order, with its step.
-    violations: Vec<(usize, Violation)>,
+    /// Every violation, in step order.
+    violations: Vec<Listed>,
+    /// The names of the elements they concern.
+    names: Names,
     /// Where another agent took over: (step, agent).
     agent_changes: Vec<(usize, String)>,
     samples: Samples,
@@ -233,6 +266,7 @@ impl History {
             header,
             summaries: Vec::new(),
             violations: Vec::new(),
+            names: Names::default(),
             agent_changes: Vec::new(),
             samples,
             recent: VecDeque::new(),
@@ -301,8 +335,17 @@ impl History {
     /// Appends the next step.
     pub fn push(&mut self, record: StepRecord) {
         self.summaries.push(self.summarise(&record));
-        self.violations
-            .extend(record.violations.iter().map(|v| (record.step, v.clone())));
+        for v in &record.violations {
+            let listed = Listed {
+                step: record.step as u32,
+                kind: v.kind,
+                severity: v.severity,
+                element: self.names.intern(&v.element),
+                value: v.value,
+                limit: v.limit,
+            };
+            self.violations.push(listed);
+        }
         if let Some(agent) = &record.agent {
             self.agent_changes
                 .push((self.summaries.len() - 1, agent.clone()));
@@ -452,12 +495,17 @@ impl History {
     }
 
     /// Every violation of steps 0 to `step`, in step order, each with its step.
-    pub fn violations_through(&self, step: usize) -> &[(usize, Violation)] {
+    pub fn violations_through(&self, step: usize) -> &[Listed] {
         let end = self
             .summaries
             .get(step + 1)
             .map_or(self.violations.len(), |s| s.violations_from);
         &self.violations[..end]
+    }
+
+    /// The name of the element a listed violation concerns.
+    pub fn element(&self, listed: &Listed) -> &str {
+        &self.names.names[listed.element as usize]
     }
 
     /// The plot samples' layout.

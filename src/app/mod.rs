@@ -31,7 +31,7 @@ mod validation_panel;
 pub use command::{AgentFile, Command, Mode, Tab};
 pub use dialogs::{Answer, FileDialog, NativeDialogs, ScriptedDialogs};
 pub use frame_bench::{EditTimes, PlayTimes, edit_times_ms, frame_times_ms, play_times_ms};
-pub use history::{Columns, History, Spread, Summary};
+pub use history::{Columns, History, Listed, Spread, Summary};
 pub use project::{DEFAULT_NETWORK, Project, RunRefused, RunStart};
 pub use session::{AgentChoice, Playback, RunCommand, Session};
 

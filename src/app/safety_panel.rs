@@ -2,7 +2,7 @@
 //! filter, severity colours; a click selects the element.
 
 use super::session::Session;
-use crate::sim::{Severity, Violation, ViolationKind};
+use crate::sim::{Severity, ViolationKind};
 
 /// The panel's own state.
 #[derive(Debug, Default)]
@@ -37,25 +37,40 @@ impl SafetyPanel {
             ui.checkbox(&mut self.history, "Whole episode");
         });
         let filter = self.filter.to_lowercase();
-        let matches = |v: &Violation| {
+        let matches = |element: &str, kind: ViolationKind| {
             filter.is_empty()
-                || v.element.to_lowercase().contains(&filter)
-                || v.kind.label().contains(&filter)
+                || element.to_lowercase().contains(&filter)
+                || kind.label().contains(&filter)
         };
         // Newest first; only the rows in view are drawn, so a year of violations stays fluid.
-        let rows: Vec<(usize, &Violation)> = if self.history {
-            let all = session.history.violations_through(session.cursor);
+        let history = &session.history;
+        let rows: Vec<Row> = if self.history {
+            let all = history.violations_through(session.cursor);
             all.iter()
                 .rev()
-                .filter(|(_, v)| matches(v))
-                .map(|(step, v)| (*step, v))
+                .map(|l| Row {
+                    step: l.step as usize,
+                    kind: l.kind,
+                    severity: l.severity,
+                    element: history.element(l),
+                    value: l.value,
+                    limit: l.limit,
+                })
+                .filter(|r| matches(r.element, r.kind))
                 .collect()
         } else {
             state
                 .violations
                 .iter()
-                .filter(|v| matches(v))
-                .map(|v| (state.step, v))
+                .map(|v| Row {
+                    step: state.step,
+                    kind: v.kind,
+                    severity: v.severity,
+                    element: &v.element,
+                    value: v.value,
+                    limit: v.limit,
+                })
+                .filter(|r| matches(r.element, r.kind))
                 .collect()
         };
         if rows.is_empty() {
@@ -65,25 +80,36 @@ impl SafetyPanel {
         let mut clicked = None;
         let row_height = ui.text_style_height(&egui::TextStyle::Body);
         egui::ScrollArea::vertical().show_rows(ui, row_height, rows.len(), |ui, range| {
-            for &(step, v) in &rows[range] {
+            for row in &rows[range] {
                 let text = format!(
-                    "step {step}  {}  {}  {:.4} (limit {:.4})",
-                    v.kind.label(),
-                    v.element,
-                    v.value,
-                    v.limit
+                    "step {}  {}  {}  {:.4} (limit {:.4})",
+                    row.step,
+                    row.kind.label(),
+                    row.element,
+                    row.value,
+                    row.limit
                 );
-                let label = egui::RichText::new(text).color(severity_colour(v.severity));
+                let label = egui::RichText::new(text).color(severity_colour(row.severity));
                 if ui
                     .add(egui::Label::new(label).sense(egui::Sense::click()))
                     .clicked()
                 {
-                    clicked = Some(v.element.clone());
+                    clicked = Some(row.element.to_string());
                 }
             }
         });
         clicked
     }
+}
+
+/// One line of the list.
+struct Row<'a> {
+    step: usize,
+    kind: ViolationKind,
+    severity: Severity,
+    element: &'a str,
+    value: f64,
+    limit: f64,
 }
 
 /// Counts by kind over the episode up to the step on screen.

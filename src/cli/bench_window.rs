@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use gridpilot::app::Tab;
 use serde_json::json;
 
 #[derive(Debug, Subcommand)]
@@ -56,8 +57,14 @@ pub struct BenchPlayArgs {
     /// A network (.ron, .m).
     file: PathBuf,
     /// How many frames to time.
-    #[arg(long, default_value_t = 300, value_parser = super::count(100_000))]
+    #[arg(long, default_value_t = 300, value_parser = super::count(10_000_000))]
     frames: usize,
+    /// The episode's length in steps (default: the network's scenario).
+    #[arg(long, value_parser = super::count(100_000_000))]
+    episode_steps: Option<usize>,
+    /// The bottom tab shown while playing.
+    #[arg(long, value_enum, default_value_t = BenchTab::Log)]
+    tab: BenchTab,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -121,8 +128,26 @@ fn bench_edit(args: &BenchEditArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The bottom tabs a benchmark can show.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum BenchTab {
+    Plots,
+    Safety,
+    Log,
+}
+
 fn bench_play(args: &BenchPlayArgs) -> Result<ExitCode, String> {
-    let measured = gridpilot::app::play_times_ms(&args.file, args.frames)?;
+    let tab = match args.tab {
+        BenchTab::Plots => Tab::Plots,
+        BenchTab::Safety => Tab::Safety,
+        BenchTab::Log => Tab::Log,
+    };
+    let measured = gridpilot::app::play_times_ms(&args.file, args.frames, args.episode_steps, tab)?;
+    let peak_rss_mb = peak_rss_mb();
+    let cpu = measured.frames_cpu_ms.clone().map(|cpu| {
+        let max = cpu.iter().copied().fold(0.0, f64::max);
+        (median_of(cpu), max)
+    });
     let max_ms = measured.frames_ms.iter().copied().fold(0.0, f64::max);
     let median_ms = median_of(measured.frames_ms);
     let steps_per_s = measured.steps as f64 / measured.seconds;
@@ -134,17 +159,32 @@ fn bench_play(args: &BenchPlayArgs) -> Result<ExitCode, String> {
             "max_ms": max_ms,
             "steps": measured.steps,
             "steps_per_s": steps_per_s,
+            "cpu_median_ms": cpu.map(|c| c.0),
+            "cpu_max_ms": cpu.map(|c| c.1),
+            "peak_rss_mb": peak_rss_mb,
         });
         outln!("{report}")?;
     } else {
         outln!(
-            "{}: while playing, a frame takes {median_ms:.2} ms median, {max_ms:.2} ms at most over {} frames; {} steps ({steps_per_s:.1} steps/s) ran on the simulation thread meanwhile",
+            "{}: while playing, a frame takes {median_ms:.2} ms median, {max_ms:.2} ms at most over {} frames ({} of the window thread's CPU time); {} steps ({steps_per_s:.1} steps/s) ran on the simulation thread meanwhile; peak memory {}",
             args.file.display(),
             args.frames,
-            measured.steps
+            cpu.map_or("unknown".to_string(), |(median, max)| format!(
+                "{median:.2} ms median, {max:.2} ms at most"
+            )),
+            measured.steps,
+            peak_rss_mb.map_or("unknown".to_string(), |mb| format!("{mb:.0} MB"))
         )?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The process's peak resident memory in MB, where the system says (Linux).
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
 }
 
 fn median_of(mut times: Vec<f64>) -> f64 {
