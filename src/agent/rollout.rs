@@ -30,6 +30,14 @@ impl Rollout {
         Ok((rollout, record(env, None, Vec::new(), None)))
     }
 
+    /// Goes on from the state `env` is in now (put back at an earlier step, say).
+    pub fn resume(env: &Environment) -> Rollout {
+        Rollout {
+            observation: env.observation().to_vec(),
+            taking_over: None,
+        }
+    }
+
     /// Another agent acts from the next step on: the step's record says which.
     pub fn agent_takes_over(&mut self, agent: Option<String>) {
         if agent.is_some() {

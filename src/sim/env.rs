@@ -1,7 +1,7 @@
 //! The environment: Gymnasium's `reset` and `step` over a network with a scenario.
 
+use chacha20::ChaCha12Rng;
 use rand::SeedableRng;
-use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
 use super::actions::{Actions, Clipping};
@@ -78,6 +78,31 @@ pub struct StepResult {
     pub info: StepInfo,
 }
 
+/// Everything that changes as an environment runs: restoring it puts the environment back at
+/// that step exactly, so stepping on gives what it gave then, bit for bit.
+#[derive(Debug, Clone)]
+pub struct EnvState {
+    /// The network's setpoints, states of charge and switch states (its scenario, which never
+    /// changes, is left out).
+    net: Network,
+    rng: [u8; 49],
+    protection: Option<ProtectionState>,
+    time_index: usize,
+    step: usize,
+    terminated: bool,
+    available_mw: Vec<f64>,
+    branch_s_mva: Vec<f64>,
+    result: PowerFlowResult,
+    observation: Vec<f64>,
+}
+
+impl EnvState {
+    /// The step the environment was at.
+    pub fn step(&self) -> usize {
+        self.step
+    }
+}
+
 /// A network running as an environment.
 pub struct Environment {
     initial: Network,
@@ -88,7 +113,7 @@ pub struct Environment {
     profiles: Vec<DeviceProfile>,
     actions: Actions,
     observation_space: Vec<Component>,
-    rng: StdRng,
+    rng: ChaCha12Rng,
     /// Overload counters and cooldowns, when the scenario has protection.
     protection: Option<ProtectionState>,
     /// The bus index of every device.
@@ -130,7 +155,7 @@ impl Environment {
             pf,
             options,
             profiles,
-            rng: StdRng::seed_from_u64(0),
+            rng: ChaCha12Rng::seed_from_u64(0),
             protection: None,
             time_index: scenario.start_time_index,
             step: 0,
@@ -195,10 +220,60 @@ impl Environment {
         self.time_index
     }
 
+    /// The state now, to come back to with [`Environment::restore`].
+    pub fn state(&self) -> EnvState {
+        let net = Network {
+            name: self.net.name.clone(),
+            base_mva: self.net.base_mva,
+            buses: self.net.buses.clone(),
+            branches: self.net.branches.clone(),
+            devices: self.net.devices.clone(),
+            scenario: None,
+        };
+        EnvState {
+            net,
+            rng: self.rng.serialize_state(),
+            protection: self.protection.clone(),
+            time_index: self.time_index,
+            step: self.step,
+            terminated: self.terminated,
+            available_mw: self.available_mw.clone(),
+            branch_s_mva: self.branch_s_mva.clone(),
+            result: self.result.clone(),
+            observation: self.observation.clone(),
+        }
+    }
+
+    /// Goes back (or forward) to a state taken from this environment.
+    pub fn restore(&mut self, state: &EnvState) {
+        let scenario = self.net.scenario.take();
+        self.net.clone_from(&state.net);
+        self.net.scenario = scenario;
+        self.rng = ChaCha12Rng::deserialize_state(&state.rng);
+        self.protection.clone_from(&state.protection);
+        self.time_index = state.time_index;
+        self.step = state.step;
+        self.terminated = state.terminated;
+        self.available_mw.clone_from(&state.available_mw);
+        self.branch_s_mva.clone_from(&state.branch_s_mva);
+        self.result = state.result.clone();
+        self.observation.clone_from(&state.observation);
+    }
+
+    /// Steps taken since the last reset.
+    pub fn steps_taken(&self) -> usize {
+        self.step
+    }
+
+    /// The observation of the state now.
+    pub fn observation(&self) -> &[f64] {
+        &self.observation
+    }
+
     /// Starts an episode: the network's initial state, loads and renewables at the start time
     /// index, storage idle; returns the first observation.
     pub fn reset(&mut self, seed: u64, options: &ResetOptions) -> Result<Vec<f64>, SimError> {
-        self.rng = StdRng::seed_from_u64(seed);
+        self.rng = ChaCha12Rng::seed_from_u64(seed);
         self.net = self.initial.clone();
         self.time_index = options
             .start_time_index

@@ -11,9 +11,10 @@ mod reward;
 mod safety;
 mod series;
 mod spaces;
+pub mod timeline;
 
 pub use actions::Clipping;
-pub use env::{Environment, Event, ResetOptions, SimError, StepInfo, StepResult};
+pub use env::{EnvState, Environment, Event, ResetOptions, SimError, StepInfo, StepResult};
 pub use reward::RewardTerms;
 pub use safety::{Severity, Violation, ViolationKind};
 pub use spaces::{Component, position};

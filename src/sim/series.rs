@@ -1,8 +1,8 @@
 //! Time series resolved for an episode: fixed arrays, built-in daily shapes with seeded noise,
 //! and CSV columns.
 
+use chacha20::ChaCha12Rng;
 use rand::RngExt;
-use rand::rngs::StdRng;
 
 use crate::model::{DailyShape, Device, Network, Scenario, Series};
 
@@ -43,7 +43,7 @@ impl Resolved {
     }
 
     /// The value at `time_index` of a cycle of `steps_per_cycle` indices.
-    pub fn at(&self, time_index: usize, steps_per_cycle: usize, rng: &mut StdRng) -> f64 {
+    pub fn at(&self, time_index: usize, steps_per_cycle: usize, rng: &mut ChaCha12Rng) -> f64 {
         match self {
             Resolved::Values(values) if values.is_empty() => 0.0,
             Resolved::Values(values) => values[time_index % values.len()],
