@@ -302,3 +302,153 @@ fn a_played_run_is_recorded_in_the_data_folder_and_opens_as_an_episode() {
     assert_eq!(replayed.len(), 4);
     assert_eq!(replayed.summaries(), session(&harness).history.summaries());
 }
+
+/// Selects the storage unit and moves its P slider `presses` steps to the right.
+fn raise_storage_setpoint(harness: &mut App, presses: usize) {
+    let selected = Selection::single(ElementRef::Device("storage".into()));
+    harness.state_mut().queue(Command::Select(selected));
+    harness.run_steps(2);
+    let slider = harness.get_by_role_and_label(egui::accesskit::Role::Slider, "p_mw (MW)");
+    slider.focus();
+    harness.run_steps(1);
+    for _ in 0..presses {
+        harness.key_press(egui::Key::ArrowRight);
+        harness.run_steps(1);
+    }
+}
+
+fn storage_p_mw(session: &Session, step: usize) -> f64 {
+    let k = session
+        .network()
+        .devices
+        .iter()
+        .position(|d| d.name() == "storage")
+        .unwrap();
+    session.history.read(step).unwrap().device_p_mw[k]
+}
+
+#[test]
+fn stepping_back_and_acting_runs_a_what_if_that_can_be_undone() {
+    let mut harness = app();
+    pick_agent(&mut harness, "Human");
+    for _ in 0..4 {
+        harness.get_by_label("Step").click();
+        harness.run_steps(2);
+    }
+    harness.get_by_label("Back").click();
+    harness.run_steps(2);
+    assert_eq!(session(&harness).cursor, 3);
+    harness.get_by_label_contains("a what-if from step 3");
+    let recorded = storage_p_mw(session(&harness), 4);
+    raise_storage_setpoint(&mut harness, 5);
+    let asked = session(&harness).human("storage.p_mw").unwrap();
+    assert!(asked > 0.0, "{asked}");
+    harness.get_by_label("Step").click();
+    harness.run_steps(2);
+    let run = session(&harness);
+    assert_eq!(run.cursor, 4);
+    assert_eq!(
+        run.history.len(),
+        5,
+        "the old step 4 is gone, the new one took its place"
+    );
+    assert!(
+        (storage_p_mw(run, 4) - asked).abs() < 1e-9,
+        "the new setpoint acted"
+    );
+    assert_eq!(run.discarded.as_ref().map(|h| h.len()), Some(5));
+    // Undo: the run set aside comes back, step for step.
+    harness
+        .get_by_label("Restore the other run (4 steps)")
+        .click();
+    harness.run_steps(2);
+    let run = session(&harness);
+    assert_eq!(run.history.len(), 5);
+    assert_eq!(storage_p_mw(run, 4), recorded);
+    // And the what-if can be taken up again (Ctrl+Z in Run mode swaps them too).
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert!((storage_p_mw(session(&harness), 4) - asked).abs() < 1e-9);
+}
+
+#[test]
+fn a_what_if_with_the_recorded_action_reproduces_the_recording_bit_for_bit() {
+    let net = gridpilot::io::network_from_ron(DEFAULT_NETWORK).unwrap();
+    let mut session = Session::new(net, Path::new(".")).unwrap();
+    session.set_patience(std::time::Duration::from_secs(60));
+    session.set_agent(AgentChoice::Human).unwrap();
+    let components: Vec<String> = session
+        .action_space()
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    // A run with the storage moving, so its state of charge changes from step to step.
+    for step in 1..=30 {
+        let value = if step % 7 < 3 { 20.0 } else { -15.0 };
+        session.apply(RunCommand::SetHuman {
+            component: "storage.p_mw".into(),
+            value,
+        });
+        session.step();
+    }
+    let original: Vec<_> = (0..=30)
+        .map(|i| session.history.read(i).unwrap().into_owned())
+        .collect();
+    session.seek(12);
+    for (k, recorded) in original.iter().enumerate().skip(13) {
+        // Ask for what was asked then: the branch must be the recording again.
+        for (name, value) in components.iter().zip(&recorded.requested_action) {
+            session.apply(RunCommand::SetHuman {
+                component: name.clone(),
+                value: *value,
+            });
+        }
+        session.step();
+        assert_eq!(session.cursor, k);
+        assert_eq!(
+            gridpilot::sim::episode::first_difference(recorded, session.current()),
+            None,
+            "step {k}"
+        );
+    }
+    assert!(
+        session.discarded.is_some(),
+        "the first step after going back forked"
+    );
+}
+
+#[test]
+fn a_replayed_episode_can_be_taken_over_from_any_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = recorded_episode(dir.path());
+    let mut harness = app_with(ScriptedDialogs::answering([path.clone()]));
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Open episode…").click();
+    harness.run_steps(2);
+    harness.state_mut().queue(Command::Run(RunCommand::Seek(8)));
+    harness.run_steps(2);
+    pick_agent(&mut harness, "Human");
+    harness.get_by_label("Take over at step 8").click();
+    harness.run_steps(2);
+    let run = session(&harness);
+    assert_eq!(run.playback, Playback::Live);
+    assert_eq!(run.history.len(), 9);
+    harness.get_by_label("Step").click();
+    harness.run_steps(2);
+    let run = session(&harness);
+    assert_eq!(run.history.len(), 10);
+    assert_eq!(run.agent_on_screen(), "human");
+    // The new recording begins with the replayed file's first nine steps, byte for byte.
+    let recording = run.history.recording().unwrap().to_path_buf();
+    let mut taken = gridpilot::io::EpisodeReader::open(&recording).unwrap();
+    let mut replayed = gridpilot::io::EpisodeReader::open(&path).unwrap();
+    for i in 0..=8 {
+        assert_eq!(
+            taken.step(i).unwrap(),
+            replayed.step(i).unwrap(),
+            "step {i}"
+        );
+    }
+    assert_eq!(taken.step(9).unwrap().agent.as_deref(), Some("human"));
+}

@@ -85,12 +85,25 @@ pub fn verify(
     header: &EpisodeHeader,
     steps: impl IntoIterator<Item = Result<StepRecord, String>>,
 ) -> Result<usize, VerifyError> {
+    let mut env =
+        Environment::new(header.network.clone()).map_err(|e| VerifyError::Setup(e.to_string()))?;
+    resimulate(&mut env, header, steps, |_, _| {})
+}
+
+/// Resets `env` as the recording's header says and steps it with the recorded actions (and
+/// agent changes), comparing every step with its record; `each` sees the environment after
+/// the reset and after every step, with the step's record. Stops at the first difference.
+pub fn resimulate(
+    env: &mut Environment,
+    header: &EpisodeHeader,
+    steps: impl IntoIterator<Item = Result<StepRecord, String>>,
+    mut each: impl FnMut(&Environment, &StepRecord),
+) -> Result<usize, VerifyError> {
     let setup = |e: SimError| VerifyError::Setup(e.to_string());
-    let mut env = Environment::new(header.network.clone()).map_err(setup)?;
     let mut agent = Replayed::default();
     let options = header.reset_options();
     let (mut rollout, first) =
-        Rollout::start(&mut env, &mut agent, header.seed, &options).map_err(setup)?;
+        Rollout::start(env, &mut agent, header.seed, &options).map_err(setup)?;
     let mut first = Some(first);
     let mut compared = 0;
     for recorded in steps {
@@ -100,7 +113,7 @@ pub fn verify(
             None => {
                 agent.next.clone_from(&recorded.requested_action);
                 rollout.agent_takes_over(recorded.agent.clone());
-                rollout.step(&mut env, &mut agent).1
+                rollout.step(env, &mut agent).1
             }
         };
         if let Some(mut d) = first_difference(&recorded, &simulated) {
@@ -108,6 +121,7 @@ pub fn verify(
             d.step = compared;
             return Err(VerifyError::Diverged(d));
         }
+        each(env, &simulated);
         compared += 1;
     }
     Ok(compared)

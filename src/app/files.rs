@@ -127,8 +127,10 @@ impl GridPilotApp {
     /// Puts another project in the window: in Run mode when `run` and it can run, else in Edit
     /// mode. The recovery copy of the document it replaces goes (its edits were saved or
     /// discarded).
-    fn replace_project(&mut self, project: Project, run: bool) {
+    fn replace_project(&mut self, mut project: Project, run: bool) {
         self.autosave.forget(&self.project.document);
+        // Live runs keep being recorded where this window records them.
+        project.record_to(self.project.recordings().map(Path::to_path_buf));
         self.project = project;
         self.selection.clear();
         self.view.fit();

@@ -64,7 +64,7 @@ pub struct Listed {
 }
 
 /// Element names, each stored once.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Names {
     names: Vec<String>,
     index: HashMap<String, u32>,
@@ -167,6 +167,7 @@ impl Columns {
 
 /// Per-element values at every `stride`-th step, at most `capacity` samples: when full, every
 /// other sample goes and the stride doubles.
+#[derive(Clone)]
 struct Samples {
     columns: Columns,
     capacity: usize,
@@ -212,6 +213,16 @@ impl Samples {
         self.values.resize(self.steps.len() * width, f32::NAN);
     }
 
+    /// The samples of steps 0 to `last`.
+    fn through(&self, last: usize) -> Samples {
+        let kept = self.steps.partition_point(|&s| s <= last);
+        Samples {
+            steps: self.steps[..kept].to_vec(),
+            values: self.values[..kept * self.columns.width()].to_vec(),
+            ..*self
+        }
+    }
+
     /// Keeps the samples on multiples of twice the stride.
     fn halve(&mut self) {
         let width = self.columns.width();
@@ -255,6 +266,8 @@ pub struct History {
     /// How many records `recent` keeps once older ones are on disk.
     keep: usize,
     disk: Option<Disk>,
+    /// The episode file this history was opened from.
+    source: Option<PathBuf>,
 }
 
 impl History {
@@ -273,6 +286,7 @@ impl History {
             shown: None,
             keep,
             disk: None,
+            source: None,
         };
         history.push(first);
         history
@@ -292,6 +306,7 @@ impl History {
             .ok_or_else(|| in_file(&"the recording has no step"))?
             .map_err(|e| in_file(&e))?;
         let mut history = History::new(header, first);
+        history.source = Some(path.to_path_buf());
         if let Some(frames) = frames {
             let file = File::open(path).map_err(|e| in_file(&e))?;
             history.record_to(path.to_path_buf(), file);
@@ -309,12 +324,69 @@ impl History {
     }
 
     /// From now on, records written to `path` (open as `file`) may be dropped from memory.
+    /// Steps already on disk stay where they are: a branch's recording begins with a copy of
+    /// its prefix, byte for byte.
     pub fn record_to(&mut self, path: PathBuf, file: File) {
-        self.disk = Some(Disk {
-            path,
-            file,
-            frames: Vec::new(),
-        });
+        let frames = self.disk.take().map(|d| d.frames).unwrap_or_default();
+        self.disk = Some(Disk { path, file, frames });
+    }
+
+    /// The episode file this history was opened from.
+    pub fn source(&self) -> Option<&Path> {
+        self.source.as_deref()
+    }
+
+    /// The file holding steps 0 to `step`, and where they end in it.
+    pub fn prefix_on_disk(&self, step: usize) -> Option<(PathBuf, u64)> {
+        let disk = self.disk.as_ref()?;
+        let frame = disk.frames.get(step)?;
+        Some((disk.path.clone(), frame.end()))
+    }
+
+    /// A history of steps 0 to `at` only, to run on from there (a what-if): it shares this
+    /// one's recording for those steps.
+    pub fn branch(&self, at: usize) -> Result<History, String> {
+        let last = self.read(at)?.into_owned();
+        let violations_end = self
+            .summaries
+            .get(at + 1)
+            .map_or(self.violations.len(), |s| s.violations_from);
+        let first_recent = self.first_recent();
+        let mut recent: VecDeque<StepRecord> = if at >= first_recent {
+            self.recent.range(..at - first_recent).cloned().collect()
+        } else {
+            VecDeque::new()
+        };
+        recent.push_back(last);
+        let disk = match &self.disk {
+            Some(d) => Some(Disk {
+                path: d.path.clone(),
+                file: d
+                    .file
+                    .try_clone()
+                    .map_err(|e| format!("{}: {e}", d.path.display()))?,
+                frames: d.frames[..d.frames.len().min(at + 1)].to_vec(),
+            }),
+            None => None,
+        };
+        Ok(History {
+            header: self.header.clone(),
+            summaries: self.summaries[..=at].to_vec(),
+            violations: self.violations[..violations_end].to_vec(),
+            names: self.names.clone(),
+            agent_changes: self
+                .agent_changes
+                .iter()
+                .filter(|(step, _)| *step <= at)
+                .cloned()
+                .collect(),
+            samples: self.samples.through(at),
+            recent,
+            shown: None,
+            keep: self.keep,
+            disk,
+            source: None,
+        })
     }
 
     /// The recording's file, when records are on disk.

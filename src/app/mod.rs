@@ -27,6 +27,7 @@ mod safety_panel;
 mod session;
 mod shortcuts;
 mod validation_panel;
+mod worker;
 
 pub use command::{AgentFile, Command, Mode, Tab};
 pub use dialogs::{Answer, FileDialog, NativeDialogs, ScriptedDialogs};

@@ -99,7 +99,14 @@ impl Project {
         let mut project = Project::new(document);
         project.session_state = Some(project.document.state());
         project.session = Some(session);
+        // A replay taken over goes on live, recorded like any run.
+        project.record_to(project.recordings.clone());
         Ok(project)
+    }
+
+    /// Where live runs are recorded.
+    pub fn recordings(&self) -> Option<&Path> {
+        self.recordings.as_deref()
     }
 
     /// Records live runs in `dir` from now on (none: keeps them in memory).

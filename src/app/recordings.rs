@@ -78,9 +78,23 @@ pub struct Recorder {
     dir: Option<PathBuf>,
     /// Recordings begun by this process.
     count: u64,
-    /// A new episode's start, until its first step begins the recording.
-    pending: Option<(EpisodeHeader, StepRecord)>,
+    /// What the next step's recording begins with.
+    pending: Option<Pending>,
     writer: Option<EpisodeWriter>,
+}
+
+/// How a recording begins at its first step.
+enum Pending {
+    /// A new episode: its header and step 0.
+    Start(Box<(EpisodeHeader, StepRecord)>),
+    /// A run branching off an episode file: a copy of its first `steps` steps (up to byte
+    /// `end`) comes first.
+    Branch {
+        source: PathBuf,
+        end: u64,
+        steps: u64,
+        network: String,
+    },
 }
 
 /// What recording one step did, for the window's history.
@@ -102,18 +116,55 @@ impl Recorder {
     /// A new episode: the one before is finished, this one is recorded from its first step.
     pub fn start(&mut self, header: &EpisodeHeader, first: &StepRecord) {
         self.finish();
-        self.pending = Some((header.clone(), first.clone()));
+        self.pending = Some(Pending::Start(Box::new((header.clone(), first.clone()))));
+    }
+
+    /// A run that goes on from step `steps - 1` of the episode file `source` (whose steps up
+    /// to there end at byte `end`): its recording will begin with a copy of them. Without a
+    /// source the run is kept in memory only. The recording under way is handed back, flushed,
+    /// not finished (the run it belongs to may be taken up again).
+    pub fn branch(
+        &mut self,
+        source: Option<(PathBuf, u64)>,
+        steps: usize,
+        network: &str,
+    ) -> Option<EpisodeWriter> {
+        let parked = self.park();
+        self.pending = source.map(|(source, end)| Pending::Branch {
+            source,
+            end,
+            steps: steps as u64,
+            network: network.to_string(),
+        });
+        parked
+    }
+
+    /// Hands back the recording under way, flushed, and records nothing until told.
+    pub fn park(&mut self) -> Option<EpisodeWriter> {
+        self.pending = None;
+        let mut writer = self.writer.take()?;
+        match writer.flush() {
+            Ok(()) => Some(writer),
+            Err(_) => None,
+        }
+    }
+
+    /// Takes up a recording handed back by [`Recorder::park`] (finishing the one under way).
+    pub fn resume(&mut self, writer: Option<EpisodeWriter>) {
+        self.finish();
+        self.pending = None;
+        self.writer = writer;
     }
 
     /// Records a step (beginning the recording at the episode's first step). A recording that
     /// cannot be written stops with a warning; the run goes on in memory.
     pub fn record(&mut self, step: &StepRecord) -> Written {
         let mut written = Written::default();
-        if let (Some((header, first)), Some(dir)) = (self.pending.take(), self.dir.clone()) {
-            match self.begin(&dir, &header, &first) {
-                Ok((writer, frame)) => {
+        if let (Some(pending), Some(dir)) = (self.pending.take(), self.dir.clone()) {
+            match self.begin(&dir, pending) {
+                Ok((writer, frames)) => {
                     written.began = Some(writer.path().to_path_buf());
-                    written.frames.push((first.step, frame));
+                    written.frames = frames;
                     self.writer = Some(writer);
                 }
                 Err(e) => {
@@ -140,19 +191,36 @@ impl Recorder {
         written
     }
 
+    /// Creates the recording's file and writes what comes before the step; returns the writer
+    /// and the steps it wrote.
     fn begin(
         &mut self,
         dir: &Path,
-        header: &EpisodeHeader,
-        first: &StepRecord,
-    ) -> std::io::Result<(EpisodeWriter, Frame)> {
+        pending: Pending,
+    ) -> std::io::Result<(EpisodeWriter, Vec<(usize, Frame)>)> {
         std::fs::create_dir_all(dir)?;
         self.count += 1;
-        let path = new_path(dir, &header.network.name, self.count);
-        let mut writer = EpisodeWriter::create(&path, header)?;
-        let frame = writer.write(first)?;
-        prune(dir, &path);
-        Ok((writer, frame))
+        let (writer, frames) = match pending {
+            Pending::Start(start) => {
+                let (header, first) = *start;
+                let path = new_path(dir, &header.network.name, self.count);
+                let mut writer = EpisodeWriter::create(&path, &header)?;
+                let frame = writer.write(&first)?;
+                (writer, vec![(first.step, frame)])
+            }
+            Pending::Branch {
+                source,
+                end,
+                steps,
+                network,
+            } => {
+                let path = new_path(dir, &network, self.count);
+                let writer = EpisodeWriter::continue_from(&source, end, steps, &path)?;
+                (writer, Vec::new())
+            }
+        };
+        prune(dir, writer.path());
+        Ok((writer, frames))
     }
 
     /// Ends the recording under way with its end mark.

@@ -11,7 +11,17 @@ pub fn run_panel_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Com
         settings_ui(ui, session, commands);
     } else {
         ui.label(format!("Replaying: {}", session.agent_on_screen()));
+        agent_picker_ui(ui, session, commands);
+        let take_over = format!("Take over at step {}", session.cursor);
+        if ui
+            .button(take_over)
+            .on_hover_text("Go on live from the step on screen, with the agent above")
+            .clicked()
+        {
+            commands.push(Command::Run(RunCommand::TakeOver));
+        }
     }
+    what_if_ui(ui, session, commands);
     ui.separator();
     controls_ui(ui, session, commands);
     ui.separator();
@@ -49,6 +59,29 @@ fn agent_picker_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Comm
                 }
             }
         });
+}
+
+/// What-ifs: how to start one from an earlier step, and the way back to the steps set aside.
+fn what_if_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
+    if session.playback != Playback::Live {
+        return;
+    }
+    if session.cursor + 1 < session.history.len() {
+        ui.small(format!(
+            "Change a setpoint or the agent, then Step: a what-if from step {}",
+            session.cursor
+        ));
+    }
+    if let Some(other) = &session.discarded {
+        let label = format!("Restore the other run ({} steps)", other.len() - 1);
+        if ui
+            .button(label)
+            .on_hover_text("Take up the run a what-if set aside; the what-if is set aside")
+            .clicked()
+        {
+            commands.push(Command::Run(RunCommand::SwapFuture));
+        }
+    }
 }
 
 fn settings_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {

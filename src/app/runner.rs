@@ -7,16 +7,14 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::recordings::{Recorder, Written};
+use super::recordings::Written;
 use super::session::AgentChoice;
-use crate::agent::rollout::Rollout;
-use crate::agent::{self, Agent, HumanAgent, Spaces};
 use crate::model::{Network, Scenario};
 use crate::sim::episode::{EpisodeHeader, StepRecord};
 use crate::sim::{Component, Environment, ResetOptions};
 
 /// What the window asks of the thread.
-enum Request {
+pub(super) enum Request {
     Reset {
         seed: u64,
         options: ResetOptions,
@@ -31,6 +29,23 @@ enum Request {
     },
     /// Where to record episodes from now on (none: keep them in memory). Not answered.
     RecordTo(Option<PathBuf>),
+    /// Branches off at an earlier step: the environment goes back to step `at` and the run
+    /// after it is set aside. `source` is the recording holding steps 0 to `at` and where they
+    /// end; `agent_at` who acted at `at`.
+    Fork {
+        at: usize,
+        source: Option<(PathBuf, u64)>,
+        agent_at: String,
+    },
+    /// Swaps the run under way with the one set aside.
+    SwapFuture,
+    /// Continues live from step `at` of the episode file `file`, with the agent chosen.
+    TakeOver {
+        file: PathBuf,
+        at: usize,
+        source: Option<(PathBuf, u64)>,
+        agent_at: String,
+    },
 }
 
 /// What the thread answers. (Replies are few and moved once: their sizes do not matter.)
@@ -41,7 +56,13 @@ pub enum Reply {
     Reset(Result<Started, String>),
     Stepped(Live),
     AgentSet(Result<(), String>),
+    /// The run is at another step (a fork, a swap, a take-over): the active-power ranges
+    /// reachable from there.
+    Moved(Result<Feasible, String>),
 }
+
+/// Per device, the active-power range reachable at the next step (renewables and storage).
+pub type Feasible = Vec<Option<(f64, f64)>>;
 
 /// A new episode: its header, the state after reset, and what the user should know about it.
 pub struct Started {
@@ -54,7 +75,7 @@ pub struct Started {
 /// can reach next (the inspector shows it to a human operator).
 pub struct Live {
     pub record: StepRecord,
-    pub feasible_p_mw: Vec<Option<(f64, f64)>>,
+    pub feasible_p_mw: Feasible,
     /// What was written to the recording.
     pub written: Written,
 }
@@ -100,7 +121,7 @@ impl Runner {
                     do_nothing: env.do_nothing_action(),
                     scenario: env.scenario().clone(),
                 }));
-                Worker::new(env).serve(&inbox, &outbox);
+                super::worker::Worker::new(env).serve(&inbox, &outbox);
             })
             .map_err(|e| format!("cannot start the simulation thread: {e}"))?;
         let spec = spec
@@ -129,6 +150,49 @@ impl Runner {
         self.send(Request::SetAgent { choice, seed })?;
         match self.wait(SLOW_REPLY)? {
             Reply::AgentSet(result) => result,
+            _ => Err("the simulation thread answered out of turn".to_string()),
+        }
+    }
+
+    /// Goes back to step `at` to run on from there, setting the later steps aside.
+    pub fn fork(
+        &mut self,
+        at: usize,
+        source: Option<(PathBuf, u64)>,
+        agent_at: String,
+    ) -> Result<Feasible, String> {
+        self.moved(Request::Fork {
+            at,
+            source,
+            agent_at,
+        })
+    }
+
+    /// Swaps the run under way with the one a fork set aside.
+    pub fn swap_future(&mut self) -> Result<Feasible, String> {
+        self.moved(Request::SwapFuture)
+    }
+
+    /// Continues live from step `at` of a recorded episode.
+    pub fn take_over(
+        &mut self,
+        file: PathBuf,
+        at: usize,
+        source: Option<(PathBuf, u64)>,
+        agent_at: String,
+    ) -> Result<Feasible, String> {
+        self.moved(Request::TakeOver {
+            file,
+            at,
+            source,
+            agent_at,
+        })
+    }
+
+    fn moved(&mut self, request: Request) -> Result<Feasible, String> {
+        self.send(request)?;
+        match self.wait(SLOW_REPLY)? {
+            Reply::Moved(result) => result,
             _ => Err("the simulation thread answered out of turn".to_string()),
         }
     }
@@ -178,119 +242,6 @@ impl Drop for Runner {
         self.requests = closed;
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
-        }
-    }
-}
-
-/// The thread's side: the environment, the agent and the episode under way.
-struct Worker {
-    env: Environment,
-    agent: Box<dyn Agent>,
-    choice: AgentChoice,
-    rollout: Option<Rollout>,
-    recorder: Recorder,
-}
-
-impl Worker {
-    fn new(env: Environment) -> Self {
-        let agent = Box::new(agent::DoNothing::new(&env.do_nothing_action()));
-        Worker {
-            env,
-            agent,
-            choice: AgentChoice::DoNothing,
-            rollout: None,
-            recorder: Recorder::default(),
-        }
-    }
-
-    fn serve(mut self, inbox: &Receiver<Request>, outbox: &Sender<Reply>) {
-        for request in inbox {
-            let reply = match request {
-                Request::Reset { seed, options } => Reply::Reset(self.reset(seed, &options)),
-                Request::SetAgent { choice, seed } => Reply::AgentSet(self.set_agent(choice, seed)),
-                Request::Step { human } => Reply::Stepped(self.step(human)),
-                Request::RecordTo(dir) => {
-                    self.recorder.set_dir(dir);
-                    continue;
-                }
-            };
-            if outbox.send(reply).is_err() {
-                return;
-            }
-        }
-    }
-
-    fn build_agent(&self, choice: &AgentChoice, seed: u64) -> Result<Box<dyn Agent>, String> {
-        let do_nothing = self.env.do_nothing_action();
-        Ok(match choice {
-            AgentChoice::Human => Box::new(HumanAgent::new(&do_nothing)),
-            other => {
-                let spaces = Spaces {
-                    action: self.env.action_space(),
-                    observation: self.env.observation_space(),
-                    do_nothing: &do_nothing,
-                };
-                crate::io::agent_from_spec(&other.spec(), &spaces, seed)
-                    .map_err(|e| e.to_string())?
-            }
-        })
-    }
-
-    /// A new agent; in an episode under way, it takes over from the next step (its record
-    /// says so).
-    fn set_agent(&mut self, choice: AgentChoice, seed: u64) -> Result<(), String> {
-        self.agent = self.build_agent(&choice, seed)?;
-        if let Some(rollout) = &mut self.rollout {
-            rollout.agent_takes_over(Some(choice.spec()));
-        }
-        self.choice = choice;
-        Ok(())
-    }
-
-    fn reset(&mut self, seed: u64, options: &ResetOptions) -> Result<Started, String> {
-        // A fresh agent, so a random one starts from its seed again. If its file is gone, the
-        // episode still starts, with no agent acting rather than the old one, and says so.
-        let mut warning = None;
-        self.agent = match self.build_agent(&self.choice, seed) {
-            Ok(agent) => agent,
-            Err(e) => {
-                warning = Some(format!("{e}; the agent is now do-nothing"));
-                self.choice = AgentChoice::DoNothing;
-                self.build_agent(&AgentChoice::DoNothing, seed)?
-            }
-        };
-        let (rollout, record) = Rollout::start(&mut self.env, self.agent.as_mut(), seed, options)
-            .map_err(|e| e.to_string())?;
-        self.rollout = Some(rollout);
-        let header = EpisodeHeader::new(&self.env, &self.choice.spec(), seed, options);
-        self.recorder.start(&header, &record);
-        Ok(Started {
-            header,
-            live: self.live(record, Written::default()),
-            warning,
-        })
-    }
-
-    fn step(&mut self, human: Option<Vec<f64>>) -> Live {
-        if let (Some(setpoints), AgentChoice::Human) = (human, &self.choice) {
-            self.agent = Box::new(HumanAgent { setpoints });
-        }
-        let record = match &mut self.rollout {
-            Some(rollout) => rollout.step(&mut self.env, self.agent.as_mut()).1,
-            None => crate::sim::episode::record(&self.env, None, Vec::new(), None),
-        };
-        let written = self.recorder.record(&record);
-        self.live(record, written)
-    }
-
-    fn live(&self, record: StepRecord, written: Written) -> Live {
-        let feasible_p_mw = (0..self.env.network().devices.len())
-            .map(|k| self.env.feasible_p_range_mw(k))
-            .collect();
-        Live {
-            record,
-            feasible_p_mw,
-            written,
         }
     }
 }

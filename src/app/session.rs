@@ -98,6 +98,10 @@ pub enum RunCommand {
         component: String,
         value: f64,
     },
+    /// Takes up the steps a what-if set aside (and sets the what-if aside).
+    SwapFuture,
+    /// From a replay, goes on live from the step on screen.
+    TakeOver,
 }
 
 /// How long a frame waits for a step it asked for before drawing without it: a step of a
@@ -127,6 +131,13 @@ pub struct Session {
     since_last_step_s: f32,
     /// Messages for the log tab, newest last.
     pub log: Vec<String>,
+    /// The user changed a setpoint or the agent while looking at an earlier step of the live
+    /// run: stepping from there starts a what-if.
+    fork_pending: bool,
+    /// An agent chosen at an earlier step, to act from the step the run goes on from.
+    pending_agent: Option<AgentChoice>,
+    /// The steps a what-if set aside, to be taken up again.
+    pub discarded: Option<History>,
 }
 
 impl Session {
@@ -158,6 +169,9 @@ impl Session {
             patience: STEP_PATIENCE,
             since_last_step_s: 0.0,
             log: Vec::new(),
+            fork_pending: false,
+            pending_agent: None,
+            discarded: None,
         };
         session.log_agent();
         Ok(session)
@@ -229,12 +243,24 @@ impl Session {
 
     /// Chooses the operator; files are checked against the spaces now. In a run under way the
     /// new agent acts from the next step, and the recording says so.
+    /// At an earlier step of a live run, the agent acts from the step the run goes on from
+    /// (a what-if); files are checked then.
     pub fn set_agent(&mut self, choice: AgentChoice) -> Result<(), String> {
-        self.settle();
-        self.runner.set_agent(choice.clone(), self.seed)?;
+        if self.viewing_the_past() {
+            self.pending_agent = Some(choice.clone());
+            self.fork_pending = true;
+        } else {
+            self.settle();
+            self.runner.set_agent(choice.clone(), self.seed)?;
+        }
         self.agent_choice = choice;
         self.log_agent();
         Ok(())
+    }
+
+    /// Whether the screen shows an earlier step of the live run.
+    fn viewing_the_past(&self) -> bool {
+        self.playback == Playback::Live && self.cursor + 1 < self.history.len()
     }
 
     fn log_agent(&mut self) {
@@ -264,12 +290,21 @@ impl Session {
             }
             RunCommand::SetEpisodeLength(steps) => self.episode_steps = steps.max(1),
             RunCommand::SetHuman { component, value } => self.set_human(&component, value),
+            RunCommand::SwapFuture => self.swap_future(),
+            RunCommand::TakeOver => self.take_over(),
         }
     }
 
     /// Starts a new live episode with the current settings.
     pub fn reset(&mut self) {
         self.settle();
+        self.fork_pending = false;
+        self.discarded = None;
+        if let Some(choice) = self.pending_agent.take()
+            && let Err(e) = self.runner.set_agent(choice, self.seed)
+        {
+            self.log.push(e);
+        }
         let options = ResetOptions {
             start_time_index: Some(self.start_time_index),
             initial_soc_mwh: Vec::new(),
@@ -297,8 +332,25 @@ impl Session {
     /// step is shown (replay). A live step runs on the simulation thread; it shows as soon as
     /// it is done.
     pub fn step(&mut self) {
-        if self.playback == Playback::Replay || self.cursor + 1 < self.history.len() {
+        let branching = self.fork_pending && self.viewing_the_past();
+        if self.playback == Playback::Replay || (self.viewing_the_past() && !branching) {
             self.seek(self.cursor + 1);
+            return;
+        }
+        if branching && let Err(e) = self.fork() {
+            self.log.push(format!(
+                "Cannot run a what-if from step {}: {e}",
+                self.cursor
+            ));
+            self.playing = false;
+            return;
+        }
+        self.fork_pending = false;
+        if let Some(choice) = self.pending_agent.take()
+            && let Err(e) = self.runner.set_agent(choice, self.seed)
+        {
+            self.log.push(e);
+            self.playing = false;
             return;
         }
         if self.finished() {
@@ -315,6 +367,92 @@ impl Session {
             return;
         }
         self.poll(self.patience);
+    }
+
+    /// Goes back to the step on screen to run on from there: the steps after it are set
+    /// aside (one set at a time) and the recording becomes the new branch.
+    fn fork(&mut self) -> Result<(), String> {
+        self.settle();
+        let at = self.cursor;
+        let source = self.history.prefix_on_disk(at);
+        let agent_at = self.history.agent_at(at).to_string();
+        let branch = self.history.branch(at)?;
+        self.feasible_p_mw = self.runner.fork(at, source, agent_at)?;
+        let set_aside = std::mem::replace(&mut self.history, branch);
+        self.log.push(format!(
+            "What if: running on from step {at}; the {} steps after it are set aside (Restore brings them back)",
+            set_aside.len() - 1 - at
+        ));
+        self.discarded = Some(set_aside);
+        Ok(())
+    }
+
+    /// Takes up the steps a what-if set aside, setting aside the what-if's.
+    pub fn swap_future(&mut self) {
+        let Some(other) = self.discarded.take() else {
+            return;
+        };
+        self.settle();
+        match self.runner.swap_future() {
+            Ok(feasible) => {
+                self.feasible_p_mw = feasible;
+                let what_if = std::mem::replace(&mut self.history, other);
+                self.log.push(format!(
+                    "Restored the run set aside ({} steps); the what-if ({} steps) is set aside",
+                    self.history.len() - 1,
+                    what_if.len() - 1
+                ));
+                self.discarded = Some(what_if);
+                self.fork_pending = false;
+                self.playing = false;
+                self.seek(self.cursor);
+            }
+            Err(e) => {
+                self.log
+                    .push(format!("Cannot restore the run set aside: {e}"));
+                self.discarded = Some(other);
+            }
+        }
+    }
+
+    /// From a replayed episode, goes on live from the step on screen with the agent chosen.
+    pub fn take_over(&mut self) {
+        if self.playback != Playback::Replay {
+            return;
+        }
+        let Some(file) = self.history.source().map(Path::to_path_buf) else {
+            self.log
+                .push("Cannot take over: this episode has no file".to_string());
+            return;
+        };
+        self.settle();
+        let at = self.cursor;
+        let source = self.history.prefix_on_disk(at);
+        let agent_at = self.history.agent_at(at).to_string();
+        let result = self.history.branch(at).and_then(|branch| {
+            let feasible = self.runner.take_over(file, at, source, agent_at)?;
+            Ok((branch, feasible))
+        });
+        match result {
+            Ok((branch, feasible)) => {
+                self.history = branch;
+                self.feasible_p_mw = feasible;
+                self.playback = Playback::Live;
+                self.discarded = None;
+                let default_length = self.spec.scenario.episode_steps;
+                self.episode_steps = self
+                    .episode_steps
+                    .max(default_length.unwrap_or(self.scenario_cycle()));
+                self.log.push(format!(
+                    "Took over at step {at}: {} operates from here",
+                    self.agent_choice.label()
+                ));
+            }
+            Err(e) => {
+                self.log.push(format!("Cannot take over: {e}"));
+            }
+        }
+        self.playing = false;
     }
 
     /// Takes in a step the simulation thread finished, waiting at most `patience` for it.
@@ -416,6 +554,7 @@ impl Session {
         if let Some(i) = position(&self.spec.action_space, component) {
             let c = &self.spec.action_space[i];
             self.human_action[i] = value.clamp(c.low, c.high);
+            self.fork_pending |= self.viewing_the_past();
         }
     }
 

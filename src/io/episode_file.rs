@@ -79,6 +79,29 @@ impl EpisodeWriter {
         Ok(writer)
     }
 
+    /// Starts `to` as a copy of the first `steps` steps of the episode file `source` (header
+    /// included, ending at byte `end`), to go on from there: a run that branches off a
+    /// recording at an earlier step.
+    pub fn continue_from(source: &Path, end: u64, steps: u64, to: &Path) -> std::io::Result<Self> {
+        let target = writable_target(to)?;
+        let mut out = BufWriter::with_capacity(1 << 20, File::create(&target)?);
+        let copied = std::io::copy(&mut File::open(source)?.take(end), &mut out)?;
+        if copied < end {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                format!("{} ends before its step {steps}", source.display()),
+            ));
+        }
+        out.flush()?;
+        Ok(EpisodeWriter {
+            out,
+            path: target,
+            steps,
+            position: end,
+            buffer: Vec::new(),
+        })
+    }
+
     /// Appends one step; returns where it is in the file.
     pub fn write(&mut self, step: &StepRecord) -> std::io::Result<Frame> {
         self.buffer.clear();

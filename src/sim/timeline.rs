@@ -10,6 +10,7 @@ use super::env::{EnvState, Environment};
 pub const MOST_SAVED: usize = 64;
 
 /// The way back through an episode under way.
+#[derive(Clone)]
 pub struct Timeline {
     /// Saved states, oldest first, on multiples of `interval`.
     saved: Vec<EnvState>,
