@@ -216,16 +216,76 @@ fn an_episode_opens_through_the_file_dialog_and_seeks() {
 }
 
 #[test]
-fn the_safety_panel_lists_the_overloaded_transformer() {
+fn the_safety_panel_lists_the_overloaded_transformer_from_step_0() {
     let mut harness = app();
-    // ANM6-Easy at night: 40 MW of wind against 32 MVA of transformer.
-    harness.get_by_label("Step").click();
-    harness.run_steps(2);
+    // ANM6-Easy at night: 40 MW of wind against 32 MVA of transformer, from the reset on.
     harness.get_by_label("Safety").click();
     harness.run_steps(2);
-    harness.get_by_label_contains("branch overload  bus0-bus1");
     harness.get_by_label_contains("branch overload: 3");
-    harness.get_by_label_contains("branch overload  bus2-bus4");
+    harness.get_by_label_contains("step 0  branch overload  bus0-bus1");
+    harness.get_by_label_contains(
+        "step 0  branch overload  bus2-bus4  36.01 MVA, 200 % of its 18.0 MVA rating",
+    );
+    harness.get_by_label("Step").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("step 1  branch overload  bus2-bus4");
+    harness.get_by_label_contains("branch overload: 6");
+    // The whole episode, whatever the step on screen: step 0 counts once it is on screen.
+    harness.get_by_label("Whole episode").click();
+    harness.state_mut().queue(Command::Run(RunCommand::Seek(0)));
+    harness.run_steps(2);
+    harness.get_by_label_contains("branch overload: 3");
+    harness.get_by_label_contains("step 0  branch overload  bus2-bus4");
+}
+
+#[test]
+fn a_failed_power_flow_is_shown_as_failed_with_no_values() {
+    let mut net = gridpilot::io::network_from_ron(DEFAULT_NETWORK).unwrap();
+    // One iteration from a flat start never converges.
+    let settings = &mut net.scenario.as_mut().unwrap().power_flow;
+    settings.max_iterations = 1;
+    settings.dc_fallback = false;
+    let project = Project::new(gridpilot::edit::Document::built_in(net));
+    let data_dir = tempfile::tempdir().unwrap();
+    let dir = data_dir.path().to_path_buf();
+    let mut harness = Harness::new_eframe(move |_cc| {
+        let mut app = GridPilotApp::new(project, Box::new(ScriptedDialogs::default()));
+        app.set_data_dir(dir);
+        app
+    });
+    harness.run_steps(2);
+    harness.get_by_label_contains(
+        "The power flow failed at step 0: no convergence within 1 iterations",
+    );
+    let selected = Selection::single(ElementRef::Bus("bus3".into()));
+    harness.state_mut().queue(Command::Select(selected));
+    harness.get_by_label("Safety").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("there are no voltages or flows to show");
+    harness.get_by_label_contains("power flow not converged  largest mismatch");
+    let run = session(&harness);
+    let state = run.current();
+    assert!(!state.converged);
+    assert!(
+        state.bus_vm_pu.iter().all(|v| v.is_nan()),
+        "no iterate recorded"
+    );
+    assert!(
+        run.history.summaries()[0].vm_pu.min.is_nan(),
+        "the plots leave a gap"
+    );
+    // The CSV has empty cells where the step has no values.
+    let csv = data_dir.path().join("failed.csv");
+    run.history.export_csv(&csv, run.action_space()).unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let row: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
+    let bus3 = header.iter().position(|h| *h == "bus3.vm_pu").unwrap();
+    assert_eq!(row[bus3], "");
+    assert_eq!(
+        row[header.iter().position(|h| *h == "converged").unwrap()],
+        "false"
+    );
 }
 
 #[test]

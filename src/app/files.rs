@@ -197,7 +197,7 @@ impl GridPilotApp {
         let Some(session) = self.project.session() else {
             return;
         };
-        match session.history.export_csv(path) {
+        match session.history.export_csv(path, session.action_space()) {
             Ok(()) => self.notify(format!("Exported the time series to {}", path.display())),
             Err(e) => self.notify(format!("{}: cannot write the file: {e}", path.display())),
         }

@@ -18,7 +18,7 @@ use crate::io::{
 };
 use crate::model::{Device, Network};
 use crate::sim::episode::{EpisodeHeader, StepRecord};
-use crate::sim::{Severity, ViolationKind};
+use crate::sim::{Component, Severity, ViolationKind};
 
 /// Memory for the newest whole records, when older ones can be read back from disk.
 const RECENT_BYTES: usize = 64 << 20;
@@ -542,15 +542,15 @@ impl History {
         write_atomic_with(path, |out| write_episode(out, &self.header, steps))
     }
 
-    /// Exports the time series as CSV, a row per step.
-    pub fn export_csv(&self, path: &Path) -> std::io::Result<()> {
+    /// Exports the time series as CSV, a row per step (`actions`: the action space).
+    pub fn export_csv(&self, path: &Path, actions: &[Component]) -> std::io::Result<()> {
         write_atomic_with(path, |out: &mut dyn Write| -> std::io::Result<()> {
-            out.write_all(episode_csv_header(self.network()).as_bytes())?;
+            out.write_all(episode_csv_header(self.network(), actions).as_bytes())?;
             let mut row = String::new();
             for i in 0..self.len() {
                 let record = self.read(i).map_err(std::io::Error::other)?;
                 row.clear();
-                episode_csv_row(&record, &mut row);
+                episode_csv_row(&record, actions.len(), &mut row);
                 out.write_all(row.as_bytes())?;
             }
             Ok(())

@@ -396,6 +396,29 @@ impl GridPilotApp {
         }
     }
 
+    /// Over a step whose power flow failed: why, and that nothing on the view comes from it.
+    fn failed_step_ui(&self, ui: &mut egui::Ui) {
+        let Some(session) = self.project.session().filter(|_| self.mode == Mode::Run) else {
+            return;
+        };
+        let state = session.current();
+        if state.converged || state.bus_vm_pu.is_empty() {
+            return;
+        }
+        let reason = state.events.iter().find_map(|e| match e {
+            crate::sim::Event::PowerFlowFailed { reason } => Some(reason.as_str()),
+            _ => None,
+        });
+        let text = format!(
+            "The power flow failed at step {}{}. The network is drawn without voltages, flows or loadings.",
+            state.step,
+            reason.map_or(String::new(), |r| format!(": {r}"))
+        );
+        let from_top = self.view_rect.height() - 70.0;
+        let text = egui::RichText::new(text).color(ui.visuals().warn_fg_color);
+        notice::banner(ui, self.view_rect, from_top.max(8.0), text);
+    }
+
     /// The window title: the network, where it is from, and `*` with unsaved edits.
     fn title_logic(&mut self, ctx: &egui::Context) {
         let doc = &self.project.document;
@@ -546,6 +569,7 @@ impl GridPilotApp {
             });
         egui::CentralPanel::default().show(ui, |ui| {
             self.view_ui(ui);
+            self.failed_step_ui(ui);
             self.notice.ui(ui, self.view_rect);
         });
         if let Some(prompt) = &self.prompt

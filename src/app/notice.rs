@@ -29,18 +29,23 @@ impl Notice {
             self.text = None;
             return;
         }
-        let banner = egui::Rect::from_min_size(
-            view.min + egui::vec2(12.0, 8.0),
-            egui::vec2((view.width() - 24.0).max(100.0), 0.0),
-        );
         let text = text.clone();
-        ui.scope_builder(egui::UiBuilder::new().max_rect(banner), |ui| {
-            egui::Frame::popup(ui.style()).show(ui, |ui| {
-                ui.set_width(banner.width() - 20.0);
-                ui.strong(text);
-            });
-        });
+        banner(ui, view, 8.0, egui::RichText::new(text).strong());
         ui.ctx()
             .request_repaint_after(std::time::Duration::from_millis(250));
     }
+}
+
+/// A message across the view, `from_top` points below its top edge.
+pub fn banner(ui: &mut egui::Ui, view: egui::Rect, from_top: f32, text: egui::RichText) {
+    let rect = egui::Rect::from_min_size(
+        view.min + egui::vec2(12.0, from_top),
+        egui::vec2((view.width() - 24.0).max(100.0), 0.0),
+    );
+    ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+        egui::Frame::popup(ui.style()).show(ui, |ui| {
+            ui.set_width(rect.width() - 20.0);
+            ui.label(text);
+        });
+    });
 }

@@ -2,7 +2,7 @@
 //! filter, severity colours; a click selects the element.
 
 use super::session::Session;
-use crate::sim::{Severity, ViolationKind};
+use crate::sim::{Severity, ViolationKind, measurement};
 
 /// The panel's own state.
 #[derive(Debug, Default)]
@@ -81,14 +81,15 @@ impl SafetyPanel {
         let row_height = ui.text_style_height(&egui::TextStyle::Body);
         egui::ScrollArea::vertical().show_rows(ui, row_height, rows.len(), |ui, range| {
             for row in &rows[range] {
-                let text = format!(
-                    "step {}  {}  {}  {:.4} (limit {:.4})",
-                    row.step,
-                    row.kind.label(),
-                    row.element,
-                    row.value,
-                    row.limit
-                );
+                let step = format!("step {}", row.step);
+                let measured = measurement(row.kind, row.value, row.limit);
+                let parts = [step.as_str(), row.kind.label(), row.element, &measured];
+                let text = parts
+                    .iter()
+                    .filter(|p| !p.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("  ");
                 let label = egui::RichText::new(text).color(severity_colour(row.severity));
                 if ui
                     .add(egui::Label::new(label).sense(egui::Sense::click()))

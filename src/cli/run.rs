@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use gridpilot::agent::Spaces;
 use gridpilot::agent::rollout::{self, Rollout, VerifyError};
 use gridpilot::io::{EpisodeError, EpisodeReader, EpisodeWriter};
-use gridpilot::model::Device;
+use gridpilot::model::{Device, Network};
 use gridpilot::sim::episode::{EpisodeHeader, StepRecord};
 use gridpilot::sim::{Environment, Event, ResetOptions, StepResult, ViolationKind};
 
@@ -157,7 +157,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
             recording.write(&record)?;
         }
         if args.json {
-            outln!("{}", step_json(&env, &result))?;
+            outln!("{}", step_json(env.network(), &record))?;
         }
         progress.inc(1);
         if result.terminated || result.truncated {
@@ -267,57 +267,58 @@ impl Summary {
     }
 }
 
-/// One step as a JSON object: the solved state by element name, reward terms and violations.
-pub fn step_json(env: &Environment, r: &StepResult) -> Value {
-    let net = env.network();
-    let pf = env.power_flow();
+/// One step as a JSON object: the solved state by element name (null where the power flow
+/// failed), reward terms and violations.
+pub fn step_json(net: &Network, s: &StepRecord) -> Value {
     let buses: Map<String, Value> = net
         .buses
         .iter()
-        .zip(&pf.buses)
-        .map(|(b, x)| {
-            (
-                b.name.clone(),
-                json!({"vm_pu": x.vm_pu, "va_deg": x.va_deg}),
-            )
+        .enumerate()
+        .map(|(i, b)| {
+            let v = json!({"vm_pu": s.bus_vm_pu[i], "va_deg": s.bus_va_deg[i]});
+            (b.name.clone(), v)
         })
         .collect();
     let branches: Map<String, Value> = net
         .branches
         .iter()
-        .zip(&pf.branches)
-        .zip(env.branch_s_mva())
-        .map(|((b, x), s)| {
-            let v = json!({"p_from_mw": x.p_from_mw, "q_from_mvar": x.q_from_mvar,
-                           "s_mva": s, "loading_pct": x.loading_pct, "in_service": b.in_service});
+        .enumerate()
+        .map(|(k, b)| {
+            let s_mva = s.branch_s_mva[k];
+            let loading_pct = b.rating_mva.map(|r| 100.0 * s_mva.abs() / r);
+            let [p_from_mw, q_from_mvar, ..] = s.branch_flows[k];
+            let v = json!({"p_from_mw": p_from_mw, "q_from_mvar": q_from_mvar, "s_mva": s_mva,
+                           "loading_pct": loading_pct, "in_service": s.branch_in_service[k]});
             (b.name.clone(), v)
         })
         .collect();
+    let mut soc = s.soc_mwh.iter();
     let devices: Map<String, Value> = net
         .devices
         .iter()
-        .zip(&pf.devices)
-        .map(|(d, x)| {
-            let mut v = json!({"p_mw": x.p_mw, "q_mvar": x.q_mvar});
-            if let Device::Storage(s) = d {
-                v["soc_mwh"] = json!(s.soc_mwh);
+        .enumerate()
+        .map(|(k, d)| {
+            let mut v = json!({"p_mw": s.device_p_mw[k], "q_mvar": s.device_q_mvar[k]});
+            if matches!(d, Device::Storage(_)) {
+                v["soc_mwh"] = json!(soc.next());
             }
             (d.name().to_string(), v)
         })
         .collect();
     json!({
-        "step": r.info.step,
-        "time_index": r.info.time_index,
-        "reward": r.reward,
-        "reward_terms": r.info.reward_terms,
-        "terminated": r.terminated,
-        "truncated": r.truncated,
+        "step": s.step,
+        "time_index": s.time_index,
+        "converged": s.converged,
+        "reward": s.reward,
+        "reward_terms": s.reward_terms,
+        "terminated": s.terminated,
+        "truncated": s.truncated,
         "buses": buses,
         "branches": branches,
         "devices": devices,
-        "violations": r.info.violations,
-        "clipped": r.info.clipped,
-        "events": r.info.events,
+        "violations": s.violations,
+        "clipped": s.clipped,
+        "events": s.events,
     })
 }
 

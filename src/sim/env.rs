@@ -260,6 +260,31 @@ impl Environment {
         self.observation.clone_from(&state.observation);
     }
 
+    /// The violations of the state now, as a step reports them: what the state after a reset
+    /// breaks is shown like any step's.
+    pub fn violations_now(&self) -> Vec<Violation> {
+        let mut out = Vec::new();
+        if !self.result.converged {
+            out.push(self.not_converged());
+            return out;
+        }
+        safety::grid_violations(&self.net, &self.result, &mut out);
+        safety::storage_violations(&self.net, &mut out);
+        safety::power_factor_violations(&self.net, &mut out);
+        safety::supply_lost(&self.net, &self.result, &self.device_bus, &mut out);
+        out
+    }
+
+    fn not_converged(&self) -> Violation {
+        safety::violation(
+            ViolationKind::PowerFlowNotConverged,
+            "",
+            self.result.max_mismatch_pu,
+            self.options.tolerance_pu,
+            Severity::Critical,
+        )
+    }
+
     /// Steps taken since the last reset.
     pub fn steps_taken(&self) -> usize {
         self.step
@@ -342,13 +367,7 @@ impl Environment {
             self.terminated = true;
             let reason = self.result.failure.clone().unwrap_or_default();
             info.events.push(Event::PowerFlowFailed { reason });
-            info.violations.push(safety::violation(
-                ViolationKind::PowerFlowNotConverged,
-                "",
-                self.result.max_mismatch_pu,
-                self.options.tolerance_pu,
-                Severity::Critical,
-            ));
+            info.violations.push(self.not_converged());
             info.reward_terms =
                 reward::terminal_terms(&self.scenario.reward, self.scenario.discount);
             return self.outcome(info.reward_terms.total, info);

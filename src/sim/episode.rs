@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::env::{Environment, Event, ResetOptions, StepResult};
+use super::env::{Environment, Event, ResetOptions, StepInfo, StepResult};
 use super::{Clipping, RewardTerms, Violation};
 use crate::model::{Device, Network};
 
@@ -144,7 +144,25 @@ pub fn record(
         Device::Storage(s) => Some(s.soc_mwh),
         _ => None,
     });
-    let info = result.map(|r| r.info.clone()).unwrap_or_default();
+    let info = match result {
+        Some(r) => r.info.clone(),
+        // The state after a reset reports what it breaks, and why it could not be solved,
+        // like any step.
+        None => StepInfo {
+            violations: env.violations_now(),
+            events: pf
+                .failure
+                .iter()
+                .filter(|_| !pf.converged)
+                .map(|reason| Event::PowerFlowFailed {
+                    reason: reason.clone(),
+                })
+                .collect(),
+            ..StepInfo::default()
+        },
+    };
+    // A power flow that failed leaves an iterate, not a state: none of it is recorded.
+    let solved = |v: f64| if pf.converged { v } else { f64::NAN };
     StepRecord {
         step: info.step,
         time_index: env.time_index(),
@@ -155,17 +173,17 @@ pub fn record(
         terminated: result.is_some_and(|r| r.terminated),
         truncated: result.is_some_and(|r| r.truncated),
         converged: pf.converged,
-        bus_vm_pu: pf.buses.iter().map(|b| b.vm_pu).collect(),
-        bus_va_deg: pf.buses.iter().map(|b| b.va_deg).collect(),
+        bus_vm_pu: pf.buses.iter().map(|b| solved(b.vm_pu)).collect(),
+        bus_va_deg: pf.buses.iter().map(|b| solved(b.va_deg)).collect(),
         branch_flows: pf
             .branches
             .iter()
-            .map(|b| [b.p_from_mw, b.q_from_mvar, b.p_to_mw, b.q_to_mvar])
+            .map(|b| [b.p_from_mw, b.q_from_mvar, b.p_to_mw, b.q_to_mvar].map(solved))
             .collect(),
-        branch_s_mva: env.branch_s_mva().to_vec(),
+        branch_s_mva: env.branch_s_mva().iter().map(|&s| solved(s)).collect(),
         branch_in_service: net.branches.iter().map(|b| b.in_service).collect(),
-        device_p_mw: pf.devices.iter().map(|d| d.p_mw).collect(),
-        device_q_mvar: pf.devices.iter().map(|d| d.q_mvar).collect(),
+        device_p_mw: pf.devices.iter().map(|d| solved(d.p_mw)).collect(),
+        device_q_mvar: pf.devices.iter().map(|d| solved(d.q_mvar)).collect(),
         soc_mwh: storage.collect(),
         violations: info.violations,
         events: info.events,

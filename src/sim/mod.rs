@@ -16,5 +16,5 @@ pub mod timeline;
 pub use actions::Clipping;
 pub use env::{EnvState, Environment, Event, ResetOptions, SimError, StepInfo, StepResult};
 pub use reward::RewardTerms;
-pub use safety::{Severity, Violation, ViolationKind};
+pub use safety::{Severity, Violation, ViolationKind, measurement};
 pub use spaces::{Component, position};

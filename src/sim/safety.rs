@@ -55,6 +55,47 @@ impl ViolationKind {
     }
 }
 
+/// What a violation measured, in words with units: "1.1234 p.u. (limit 1.1000 p.u.)",
+/// "67.37 MVA, 211 % of its 32 MVA rating". Huge values (a failed solve's mismatch) are
+/// written in scientific notation rather than as dozens of digits.
+pub fn measurement(kind: ViolationKind, value: f64, limit: f64) -> String {
+    let n = |v: f64, decimals: usize| {
+        if v.is_finite() && v.abs() < 1e6 {
+            format!("{v:.decimals$}")
+        } else {
+            format!("{v:.3e}")
+        }
+    };
+    match kind {
+        ViolationKind::VoltageHigh | ViolationKind::VoltageLow => {
+            format!("{} p.u. (limit {} p.u.)", n(value, 4), n(limit, 4))
+        }
+        ViolationKind::BranchOverload => format!(
+            "{} MVA, {} % of its {} MVA rating",
+            n(value, 2),
+            n(100.0 * value / limit, 0),
+            n(limit, 1)
+        ),
+        ViolationKind::StorageFull | ViolationKind::StorageEmpty => {
+            format!("{} MWh (limit {} MWh)", n(value, 2), n(limit, 2))
+        }
+        ViolationKind::SetpointClipped => format!(
+            "asked for {} MVA, limited to {} MVA",
+            n(value, 2),
+            n(limit, 2)
+        ),
+        ViolationKind::PowerFactor => {
+            format!("power factor {} (at least {})", n(value, 3), n(limit, 3))
+        }
+        ViolationKind::PowerFlowNotConverged => format!(
+            "largest mismatch {} p.u. (tolerance {limit:e} p.u.)",
+            n(value, 6)
+        ),
+        ViolationKind::Islanded => format!("{value} buses cut off from every external grid"),
+        ViolationKind::LoadNotServed => format!("{} MW not served", n(value, 2)),
+    }
+}
+
 /// How serious a violation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -239,7 +280,27 @@ pub fn supply_lost(
 
 #[cfg(test)]
 mod tests {
-    use super::ViolationKind;
+    use super::{ViolationKind, measurement};
+
+    #[test]
+    fn measurements_have_units_and_stay_short() {
+        assert_eq!(
+            measurement(ViolationKind::BranchOverload, 67.3684, 32.0),
+            "67.37 MVA, 211 % of its 32.0 MVA rating"
+        );
+        assert_eq!(
+            measurement(
+                ViolationKind::PowerFlowNotConverged,
+                1.083347192466362e18,
+                1e-8
+            ),
+            "largest mismatch 1.083e18 p.u. (tolerance 1e-8 p.u.)"
+        );
+        assert_eq!(
+            measurement(ViolationKind::VoltageLow, 0.8912, 0.95),
+            "0.8912 p.u. (limit 0.9500 p.u.)"
+        );
+    }
 
     #[test]
     fn every_violation_kind_sits_at_its_own_index() {

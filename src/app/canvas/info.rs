@@ -58,11 +58,20 @@ pub fn tooltip_rows(
     element: Element,
     storage_index: Option<usize>,
 ) -> (String, Vec<(&'static str, String)>) {
-    let rows = match element {
-        Element::Bus(i) => bus_rows(net, state, i),
-        Element::Branch(k) => branch_rows(net, state, k),
-        Element::Device(k) => device_rows(net, state, k, storage_index),
+    // A failed power flow left no values: the element is described as when not solved.
+    let unsolved = StepRecord::default();
+    let values = if state.converged { state } else { &unsolved };
+    let mut rows = match element {
+        Element::Bus(i) => bus_rows(net, values, i),
+        Element::Branch(k) => branch_rows(net, values, k),
+        Element::Device(k) => device_rows(net, values, k, storage_index),
     };
+    if !state.converged && !state.bus_vm_pu.is_empty() {
+        rows.insert(
+            0,
+            ("Power flow", "failed at this step: no values".to_string()),
+        );
+    }
     (accessible_name(net, element), rows)
 }
 

@@ -34,9 +34,10 @@ pub struct FrameInput<'a> {
 }
 
 impl FrameInput<'_> {
-    /// Whether the state holds a solution to draw values from.
+    /// Whether the state holds a solution to draw values from (a network being edited has
+    /// none, and a power flow that failed left none).
     fn solved(&self) -> bool {
-        !self.state.bus_vm_pu.is_empty()
+        !self.state.bus_vm_pu.is_empty() && self.state.converged
     }
 }
 
@@ -129,7 +130,7 @@ pub fn paint_frame(ctx: &egui::Context, palette: Palette, input: &FrameInput) ->
         highlight(&mut pen, input, &refs, input.selected, palette.selection);
     }
     branches(&mut pen, input, &refs);
-    if scene.lod.markers {
+    if scene.lod.markers && input.solved() {
         markers(&mut pen, input, &palette);
     }
     // Over the markers: they pass under the symbol.

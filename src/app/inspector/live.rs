@@ -22,6 +22,12 @@ pub fn live_ui(
         ui.label(format!("{} is not in this run.", element.name()));
         return;
     };
+    if !session.current().converged {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            "The power flow failed at this step: there are no voltages or flows to show.",
+        );
+    }
     let name = match element {
         ElementRef::Bus(_) => bus_ui(ui, session, index),
         ElementRef::Branch(_) => branch_ui(ui, session, index),
@@ -44,12 +50,26 @@ fn value_row(ui: &mut egui::Ui, label: &str, value: String) {
     ui.end_row();
 }
 
+/// A solved value as `text` writes it, or "not solved" where the power flow left none.
+fn solved(value: f64, text: impl Fn(f64) -> String) -> String {
+    if value.is_finite() {
+        text(value)
+    } else {
+        "not solved".to_string()
+    }
+}
+
 fn bus_ui(ui: &mut egui::Ui, session: &Session, i: usize) -> String {
     let (bus, state) = (&session.network().buses[i], session.current());
     ui.strong(format!("Bus {}", bus.name));
     egui::Grid::new("bus_values").num_columns(2).show(ui, |ui| {
-        value_row(ui, "Voltage", format!("{:.4} p.u.", state.bus_vm_pu[i]));
-        value_row(ui, "Angle", format!("{:.2}°", state.bus_va_deg[i]));
+        let vm = solved(state.bus_vm_pu[i], |v| format!("{v:.4} p.u."));
+        value_row(ui, "Voltage", vm);
+        value_row(
+            ui,
+            "Angle",
+            solved(state.bus_va_deg[i], |v| format!("{v:.2}°")),
+        );
         value_row(
             ui,
             "Limits",
@@ -67,19 +87,15 @@ fn branch_ui(ui: &mut egui::Ui, session: &Session, k: usize) -> String {
     egui::Grid::new("branch_values")
         .num_columns(2)
         .show(ui, |ui| {
-            value_row(
-                ui,
-                "From",
-                format!("{}: {pf:.3} MW, {qf:.3} MVAr", branch.from_bus),
-            );
-            value_row(
-                ui,
-                "To",
-                format!("{}: {pt:.3} MW, {qt:.3} MVAr", branch.to_bus),
-            );
+            let end = |bus: &str, p: f64, q: f64| {
+                let flow = solved(p, |p| format!("{p:.3} MW, {q:.3} MVAr"));
+                format!("{bus}: {flow}")
+            };
+            value_row(ui, "From", end(&branch.from_bus, pf, qf));
+            value_row(ui, "To", end(&branch.to_bus, pt, qt));
             let s = state.branch_s_mva[k].abs();
             let loading = branch.rating_mva.map_or("no rating".to_string(), |r| {
-                format!("{:.1} % of {r} MVA", 100.0 * s / r)
+                solved(s, |s| format!("{:.1} % of {r} MVA", 100.0 * s / r))
             });
             value_row(ui, "Loading", loading);
             let closed = if state.branch_in_service[k] {
@@ -103,8 +119,10 @@ fn device_ui(ui: &mut egui::Ui, session: &Session, k: usize) -> String {
         .num_columns(2)
         .show(ui, |ui| {
             value_row(ui, "Bus", device.bus().to_string());
-            value_row(ui, "P", format!("{:.3} MW", state.device_p_mw[k]));
-            value_row(ui, "Q", format!("{:.3} MVAr", state.device_q_mvar[k]));
+            let p = solved(state.device_p_mw[k], |p| format!("{p:.3} MW"));
+            value_row(ui, "P", p);
+            let q = solved(state.device_q_mvar[k], |q| format!("{q:.3} MVAr"));
+            value_row(ui, "Q", q);
             if let Device::Storage(s) = device {
                 let storage_index = session.network().devices[..k]
                     .iter()
