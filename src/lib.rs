@@ -8,6 +8,7 @@
 pub mod agent;
 #[cfg(feature = "gui")]
 pub mod app;
+pub mod contingency;
 pub mod edit;
 pub mod io;
 pub mod model;

@@ -613,3 +613,54 @@ fn small_messages_read_right() {
         &["base_kv = -1e300 is not allowed"],
     );
 }
+
+#[test]
+fn contingency_lists_every_outage_and_agrees_with_pf_on_the_outaged_network() {
+    let file = case("case30.m");
+    let run = gridpilot(&[
+        OsStr::new("contingency"),
+        file.as_os_str(),
+        OsStr::new("--json"),
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out: Value = serde_json::from_str(&run.stdout).unwrap();
+    let list = out["contingencies"].as_array().unwrap();
+    assert_eq!(list.len(), 41, "every branch of case30 is in service");
+    // The worst outage that leaves the network whole, written without its branch and solved
+    // with `pf`: the loadings the analysis lists must be those `pf` finds.
+    let worst = list
+        .iter()
+        .find(|c| {
+            c["islanded_buses"].as_array().unwrap().is_empty()
+                && !c["overloads"].as_array().unwrap().is_empty()
+        })
+        .unwrap();
+    let name = worst["branch"].as_str().unwrap();
+    let mut net = load_network(&file).unwrap();
+    net.branches
+        .iter_mut()
+        .find(|b| b.name == name)
+        .unwrap()
+        .in_service = false;
+    let dir = tempfile::tempdir().unwrap();
+    let outaged = dir.path().join("outaged.ron");
+    save_network(&net, &outaged).unwrap();
+    let pf = pf_json(&outaged, &[], 0);
+    let branches = pf["branches"].as_array().unwrap();
+    for overload in worst["overloads"].as_array().unwrap() {
+        let branch = overload["branch"].as_str().unwrap();
+        let solved = branches.iter().find(|b| b["name"] == branch).unwrap();
+        let (listed, pf_pct) = (num(overload, "loading_pct"), num(solved, "loading_pct"));
+        assert!(
+            (listed - pf_pct).abs() < 1e-3,
+            "{name} out, {branch}: {listed} vs {pf_pct}"
+        );
+    }
+    let text = gridpilot(&[OsStr::new("contingency"), file.as_os_str()]);
+    assert!(text.stdout.contains("41 outages in"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("6-8 out: 2 branches overloaded"),
+        "{}",
+        text.stdout
+    );
+}

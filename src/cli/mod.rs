@@ -6,6 +6,7 @@ mod output;
 mod bench;
 #[cfg(feature = "gui")]
 mod bench_window;
+mod contingency;
 mod import;
 mod pf;
 mod run;
@@ -41,6 +42,8 @@ enum Command {
     Run(run::RunArgs),
     /// Summarise a recorded episode; with --verify, re-simulate it and compare.
     Replay(run::ReplayArgs),
+    /// N-1 contingency analysis: take out each branch in turn and list what breaks.
+    Contingency(contingency::ContingencyArgs),
     /// Measure performance in this build.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -145,6 +148,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Spaces(args)) => run::spaces(&args),
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Replay(args)) => run::replay(&args),
+        Some(Command::Contingency(args)) => contingency::run(&args),
         Some(Command::Bench(cmd)) => bench::run(&cmd),
     }
 }

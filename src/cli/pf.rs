@@ -104,6 +104,7 @@ fn summary(net: &Network, r: &PowerFlowResult, full: bool) -> String {
             match r.start {
                 Start::Flat => "",
                 Start::DcAngles => ", restarted from DC angles after a flat start diverged",
+                Start::Warm => ", from an earlier solution",
             },
             r.max_mismatch_pu
         ),

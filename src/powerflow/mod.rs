@@ -48,6 +48,43 @@ impl Default for SolveOptions {
     }
 }
 
+/// A network solved with one branch out at a time, from a solution with it in (the case
+/// before the outage). The branch keeps its place in the admittance pattern with no
+/// admittance, so the symbolic factorisation is the same for every outage and only the
+/// branch's values change between them. An outage that splits the network cannot be solved
+/// this way: use [`PowerFlow::solve_warm`] on the network with the branch out.
+pub struct Outages {
+    pf: PowerFlow,
+    /// The stamp taken out, and its admittance.
+    out: Option<(usize, ybus::BranchAdmittance, f64)>,
+}
+
+impl Outages {
+    /// Solves `net` (the network this was prepared for) with branch `k` out, from `start`.
+    pub fn solve(
+        &mut self,
+        net: &Network,
+        options: &SolveOptions,
+        k: usize,
+        start: &PowerFlowResult,
+    ) -> PowerFlowResult {
+        let input = &mut self.pf.input;
+        if let Some((p, y, dc)) = self.out.take() {
+            input.stamps[p].y = y;
+            input.stamps[p].dc_susceptance = dc;
+        }
+        if let Some(p) = input.stamp_branch.iter().position(|&b| b == k) {
+            let stamp = &mut input.stamps[p];
+            self.out = Some((p, stamp.y, stamp.dc_susceptance));
+            stamp.y = ybus::BranchAdmittance::default();
+            stamp.dc_susceptance = 0.0;
+        }
+        self.pf.ybus.refill(&input.stamps, &input.shunt_y);
+        self.pf.warm_start(start);
+        self.pf.solve_near(net, options)
+    }
+}
+
 /// Why a network cannot be prepared for solving. (Failing to converge is not an error: it is
 /// a [`PowerFlowResult`] with `converged: false` and the reason.)
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -154,6 +191,55 @@ impl PowerFlow {
         let mut dc = self.solve_from(net, options, Start::DcAngles)?;
         dc.iterations += flat.iterations;
         Ok(if dc.converged { dc } else { flat })
+    }
+
+    /// Prepares to solve `net` with one branch out at a time (see [`Outages`]).
+    pub fn outages(mut self, net: &Network) -> Result<Outages, PowerFlowError> {
+        self.pinned_q_mvar.fill(None);
+        self.update(net)?;
+        Ok(Outages {
+            pf: self,
+            out: None,
+        })
+    }
+
+    /// Solves the network starting from `start`, a solution of a network with the same
+    /// elements (another topology, say); buses cut off from every external grid are
+    /// de-energised.
+    pub fn solve_warm(
+        &mut self,
+        net: &Network,
+        options: &SolveOptions,
+        start: &PowerFlowResult,
+    ) -> Result<PowerFlowResult, PowerFlowError> {
+        self.pinned_q_mvar.fill(None);
+        self.update(net)?;
+        self.warm_start(start);
+        Ok(self.solve_near(net, options))
+    }
+
+    /// Newton from the voltages set, keeping the Jacobian while it works (no reactive limits,
+    /// so no rebuilding: this cannot fail).
+    fn solve_near(&mut self, net: &Network, options: &SolveOptions) -> PowerFlowResult {
+        let outcome = self.newton.solve_near(
+            &self.ybus,
+            &self.input.s_fixed,
+            &mut self.v,
+            options.tolerance_pu,
+            options.max_iterations,
+        );
+        self.result(net, outcome, Start::Warm)
+    }
+
+    /// Starts from another solution's voltages, with isolated buses dead.
+    fn warm_start(&mut self, start: &PowerFlowResult) {
+        let buses = self.v.iter_mut().zip(&start.buses).zip(&self.input.types);
+        for ((v, bus), kind) in buses {
+            *v = match kind {
+                BusType::Isolated => C64::default(),
+                _ => C64::from_polar(bus.vm_pu, bus.va_deg.to_radians()),
+            };
+        }
     }
 
     /// Sets the starting voltages: magnitudes from setpoints (1 p.u. at PQ buses), these angles.

@@ -42,6 +42,8 @@ pub enum Start {
     Flat,
     /// Angles from a DC power flow, used after a flat start failed.
     DcAngles,
+    /// Another solution of the same network (the case before an outage).
+    Warm,
 }
 
 /// The outcome of one power flow, element by element in the network's order.
