@@ -512,3 +512,52 @@ fn a_replayed_episode_can_be_taken_over_from_any_step() {
     }
     assert_eq!(taken.step(9).unwrap().agent.as_deref(), Some("human"));
 }
+
+/// Runs frames until `done` holds (background work finishing), at most a few seconds.
+fn run_until(harness: &mut App, done: impl Fn(&GridPilotApp) -> bool) {
+    for _ in 0..200 {
+        if done(harness.state()) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+    panic!("the background work did not finish");
+}
+
+#[test]
+fn n_minus_1_lists_the_outages_and_shows_one_on_the_view() {
+    let mut harness = app();
+    harness.get_by_label("N-1").click();
+    harness.run_steps(2);
+    harness.get_by_label("Run N-1 on step 0").click();
+    harness.run_steps(1);
+    for _ in 0..200 {
+        if harness
+            .query_by_label_contains("Step 0: 5 outages")
+            .is_some()
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+    // ANM6-Easy is radial: every outage cuts something off; the grid's own line cuts off all.
+    harness.get_by_label_contains("Step 0: 5 outages, 0 secure, 5 not");
+    let row = "bus0-bus1 out: 5 buses cut off, 5.0 MW of load lost";
+    harness.get_by_label_contains(row).click();
+    harness.run_steps(1);
+    run_until(&mut harness, |app| app.shown_outage().is_some());
+    harness.run_steps(1);
+    harness.get_by_label_contains("N-1: the state with bus0-bus1 out at step 0");
+    let shown = harness.state().shown_outage().unwrap();
+    assert!(!shown.branch_in_service[0]);
+    assert!(
+        shown.bus_vm_pu[1..].iter().all(|&vm| vm == 0.0),
+        "{:?}",
+        shown.bus_vm_pu
+    );
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.state().shown_outage().is_none());
+}

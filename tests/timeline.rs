@@ -120,3 +120,32 @@ fn a_step_outside_the_episode_is_refused() {
     assert!(err.contains("is not in this episode"), "{err}");
     assert_eq!(env.steps_taken(), records.len() - 1, "nothing moved");
 }
+
+#[test]
+fn a_recorded_step_rebuilds_the_network_that_solves_to_it() {
+    let random =
+        |env: &Environment| -> Box<dyn Agent> { Box::new(RandomAgent::new(env.action_space(), 5)) };
+    let net = network("case33bw_feeder.ron");
+    let (env, _, records) = run(net, 40, 5, random);
+    let initial = env.initial_network();
+    let settings = &initial.scenario.as_ref().unwrap().power_flow;
+    let options = gridpilot::powerflow::SolveOptions {
+        tolerance_pu: settings.tolerance_pu,
+        max_iterations: settings.max_iterations,
+        enforce_q_limits: false,
+        dc_fallback: settings.dc_fallback,
+    };
+    for record in records.iter().filter(|r| r.converged) {
+        let rebuilt = gridpilot::sim::episode::network_at(initial, record);
+        let mut pf = gridpilot::powerflow::PowerFlow::new(&rebuilt).unwrap();
+        let solved = pf.solve(&rebuilt, &options).unwrap();
+        for (b, vm) in solved.buses.iter().zip(&record.bus_vm_pu) {
+            assert!(
+                (b.vm_pu - vm).abs() < 1e-9,
+                "step {}: {} vs {vm}",
+                record.step,
+                b.vm_pu
+            );
+        }
+    }
+}

@@ -2,6 +2,7 @@
 
 use super::canvas::{Gesture, LineEnd};
 use super::command::{Command, Mode, Tab};
+use super::contingencies::Contingencies;
 use super::prompt::Prompt;
 use super::session::{AgentChoice, Playback, RunCommand};
 use super::{GridPilotApp, RunRefused, RunStart};
@@ -58,6 +59,17 @@ impl GridPilotApp {
                 self.selection = Selection::single(element);
             }
             Command::Run(run) => self.run_command(run),
+            Command::RunContingencies => self.run_contingencies(),
+            Command::CancelContingencies => {
+                if let Some(c) = &self.contingencies {
+                    c.cancel();
+                }
+            }
+            Command::ShowContingency(branch) => {
+                if let Some(c) = &mut self.contingencies {
+                    c.show(branch);
+                }
+            }
             Command::ToggleBranch(branch) => self.toggle_branch(&branch),
             Command::SetDark(dark) => self.dark = dark,
             Command::SetPresentation(on) => self.presentation = on,
@@ -227,8 +239,23 @@ impl GridPilotApp {
     }
 
     fn run_command(&mut self, command: RunCommand) {
+        // The view goes back from a contingency to the run.
+        if let Some(contingencies) = &mut self.contingencies {
+            contingencies.show(None);
+        }
         if let Some(session) = self.project.session_mut() {
             session.apply(command);
+        }
+    }
+
+    /// Starts N-1 on the step on screen (replacing any analysis before).
+    fn run_contingencies(&mut self) {
+        if let Some(old) = self.contingencies.take() {
+            old.cancel();
+        }
+        if let Some(session) = self.project.session() {
+            let started = Contingencies::start(session.network(), session.current());
+            self.contingencies = Some(started);
         }
     }
 

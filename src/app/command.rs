@@ -23,6 +23,8 @@ pub enum Tab {
     #[default]
     Plots,
     Safety,
+    /// N-1 contingency analysis of the step on screen.
+    Contingencies,
     Validation,
     Log,
 }
@@ -32,7 +34,7 @@ impl Tab {
     pub fn of(mode: Mode) -> &'static [Tab] {
         match mode {
             Mode::Edit => &[Tab::Validation, Tab::Log],
-            Mode::Run => &[Tab::Plots, Tab::Safety, Tab::Log],
+            Mode::Run => &[Tab::Plots, Tab::Safety, Tab::Contingencies, Tab::Log],
         }
     }
 
@@ -40,6 +42,7 @@ impl Tab {
         match self {
             Tab::Plots => "Plots",
             Tab::Safety => "Safety",
+            Tab::Contingencies => "N-1",
             Tab::Validation => "Validation",
             Tab::Log => "Log",
         }
@@ -120,6 +123,11 @@ pub enum Command {
     PickAgentFile(AgentFile),
     /// A click on a branch with the Human agent: open or close it at the next step.
     ToggleBranch(String),
+    /// N-1 analysis of the step on screen, in the background.
+    RunContingencies,
+    CancelContingencies,
+    /// Shows the state after an outage on the view (`None`: back to the step).
+    ShowContingency(Option<String>),
 
     SetDark(bool),
     SetPresentation(bool),

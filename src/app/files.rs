@@ -132,6 +132,9 @@ impl GridPilotApp {
         // Live runs keep being recorded where this window records them.
         project.record_to(self.project.recordings().map(Path::to_path_buf));
         self.project = project;
+        if let Some(old) = self.contingencies.take() {
+            old.cancel();
+        }
         self.selection.clear();
         self.view.fit();
         if run {

@@ -8,6 +8,8 @@ mod apply;
 pub mod canvas;
 mod capture;
 mod command;
+mod contingencies;
+mod contingency_panel;
 mod dialogs;
 mod files;
 mod frame_bench;
@@ -111,6 +113,10 @@ pub struct GridPilotApp {
     tab: Tab,
     chart: Chart,
     safety: SafetyPanel,
+    /// N-1 of a step, running or done.
+    contingencies: Option<contingencies::Contingencies>,
+    /// Whether the N-1 list shows the secure outages too.
+    show_secure: bool,
     inspector: inspector::Inspector,
     validation: validation_panel::ValidationPanel,
     clipboard: Option<Fragment>,
@@ -150,6 +156,8 @@ impl GridPilotApp {
             tab: Tab::Validation,
             chart: Chart::default(),
             safety: SafetyPanel::default(),
+            contingencies: None,
+            show_secure: false,
             inspector: inspector::Inspector::default(),
             validation: validation_panel::ValidationPanel::default(),
             clipboard: None,
@@ -232,6 +240,11 @@ impl GridPilotApp {
         self.autosave.offer_untitled_recovery(&mut self.prompt);
     }
 
+    /// The state after an outage the view shows instead of the run (N-1), once solved.
+    pub fn shown_outage(&self) -> Option<&StepRecord> {
+        self.contingencies.as_ref()?.shown_state()
+    }
+
     /// The session, when there is one.
     pub fn session(&self) -> Option<&Session> {
         self.project.session()
@@ -310,6 +323,17 @@ impl GridPilotApp {
                     self.commands.push(Command::Focus(element));
                 }
             }
+            Tab::Contingencies => {
+                if let Some(session) = self.project.session() {
+                    contingency_panel::ui(
+                        ui,
+                        session,
+                        self.contingencies.as_ref(),
+                        &mut self.show_secure,
+                        &mut self.commands,
+                    );
+                }
+            }
             Tab::Validation => {
                 let doc = &self.project.document;
                 self.validation.ui(ui, doc, &mut self.commands);
@@ -365,8 +389,11 @@ impl GridPilotApp {
     fn view_ui(&mut self, ui: &mut egui::Ui) {
         self.view_rect = ui.max_rect();
         let empty = StepRecord::default();
+        let outage = self.contingencies.as_ref().and_then(|c| c.shown_state());
         let (net, state, tool) = match (self.mode, self.project.session()) {
-            (Mode::Run, Some(session)) => (session.network(), session.current(), None),
+            (Mode::Run, Some(session)) => {
+                (session.network(), outage.unwrap_or(session.current()), None)
+            }
             _ => (self.project.document.network(), &empty, Some(self.tool)),
         };
         let commands = &mut self.commands;
@@ -394,6 +421,26 @@ impl GridPilotApp {
         } else if response.clicked_empty {
             self.commands.push(Command::Select(Selection::default()));
         }
+    }
+
+    /// Over the state after an outage: which, and how to go back.
+    fn outage_banner_ui(&self, ui: &mut egui::Ui) {
+        let Some((branch, state)) = self
+            .contingencies
+            .as_ref()
+            .filter(|_| self.mode == Mode::Run)
+            .and_then(|c| c.shown.as_ref().map(|s| (s, c.step)))
+            .map(|((branch, state), step)| (format!("{branch} out at step {step}"), state))
+        else {
+            return;
+        };
+        let text = match state {
+            Some(_) => format!(
+                "N-1: the state with {branch}. Click its row again (or press Escape) to go back to the run."
+            ),
+            None => format!("N-1: solving the state with {branch}…"),
+        };
+        notice::banner(ui, self.view_rect, 8.0, egui::RichText::new(text).strong());
     }
 
     /// Over a step whose power flow failed: why, and that nothing on the view comes from it.
@@ -536,6 +583,12 @@ impl GridPilotApp {
             }
         }
         self.drain_session_log();
+        if let Some(contingencies) = &mut self.contingencies {
+            contingencies.poll();
+            if contingencies.progress().is_some() || contingencies.waiting() {
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            }
+        }
         let now_s = ctx.input(|i| i.time);
         if let Some(due) = self.autosave.tick(&self.project.document, now_s) {
             ctx.request_repaint_after(due);
@@ -570,6 +623,7 @@ impl GridPilotApp {
         egui::CentralPanel::default().show(ui, |ui| {
             self.view_ui(ui);
             self.failed_step_ui(ui);
+            self.outage_banner_ui(ui);
             self.notice.ui(ui, self.view_rect);
         });
         if let Some(prompt) = &self.prompt

@@ -2,8 +2,8 @@
 //!
 //! Edit mode: Ctrl+Z undo, Ctrl+Y and Ctrl+Shift+Z redo, Delete, Ctrl+C / Ctrl+V, Ctrl+A,
 //! Escape, Ctrl+S save, Ctrl+Shift+S save as. Run mode: Space play/pause, Right and Left step,
-//! Ctrl+Z (or Ctrl+Shift+Z) takes up the run a what-if set aside, Ctrl+S (or Ctrl+Shift+S)
-//! save the episode. Both: Ctrl+N, Ctrl+O, F11.
+//! Ctrl+Z (or Ctrl+Shift+Z) takes up the run a what-if set aside, Escape puts away an N-1
+//! state, Ctrl+S (or Ctrl+Shift+S) save the episode. Both: Ctrl+N, Ctrl+O, F11.
 
 use egui::{Event, Key, KeyboardShortcut, Modifiers};
 
@@ -87,6 +87,9 @@ fn edit_keys(ctx: &egui::Context, commands: &mut Vec<Command>) {
 
 fn run_keys(ctx: &egui::Context, commands: &mut Vec<Command>) {
     let consume = |modifiers, key| ctx.input_mut(|i| i.consume_shortcut(&shortcut(modifiers, key)));
+    if consume(Modifiers::NONE, Key::Escape) {
+        commands.push(Command::ShowContingency(None));
+    }
     if consume(CTRL_SHIFT, Key::Z) || consume(Modifiers::COMMAND, Key::Z) {
         commands.push(Command::Run(RunCommand::SwapFuture));
     }

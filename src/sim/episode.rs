@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::env::{Environment, Event, ResetOptions, StepInfo, StepResult};
 use super::{Clipping, RewardTerms, Violation};
 use crate::model::{Device, Network};
+use crate::powerflow::PowerFlowResult;
 
 /// The solved state at one step (step 0 is the state after reset). The default, with no
 /// values, draws a network that has not been solved.
@@ -189,6 +190,60 @@ pub fn record(
         events: info.events,
         clipped: info.clipped,
         agent,
+    }
+}
+
+/// The network as it stood at a recorded step — every controllable setting as applied, loads,
+/// renewables and storage at their recorded output, branches in or out as recorded — so a
+/// power flow of it solves to the recorded state. `initial` is the episode's network.
+pub fn network_at(initial: &Network, record: &StepRecord) -> Network {
+    let mut net = initial.clone();
+    let actions = super::actions::Actions::new(&net);
+    let free = |_: usize, _: &Device| (f64::NEG_INFINITY, f64::INFINITY);
+    actions.apply(&record.applied_action, &mut net, free, &mut Vec::new());
+    let outputs = record.device_p_mw.iter().zip(&record.device_q_mvar);
+    for (dev, (&p, &q)) in net.devices.iter_mut().zip(outputs) {
+        if !(p.is_finite() && q.is_finite()) {
+            continue;
+        }
+        match dev {
+            Device::Load(l) => (l.p_mw, l.q_mvar) = (p, q),
+            Device::Renewable(r) => (r.p_mw, r.q_mvar) = (p, q),
+            Device::Storage(s) => (s.p_mw, s.q_mvar) = (p, q),
+            _ => {}
+        }
+    }
+    for (branch, &in_service) in net.branches.iter_mut().zip(&record.branch_in_service) {
+        branch.in_service = in_service;
+    }
+    net
+}
+
+/// A record of `net` solved by `result` outside any episode (a contingency's state), with
+/// the step and time of `at`.
+pub fn solved_record(net: &Network, result: &PowerFlowResult, at: &StepRecord) -> StepRecord {
+    let solved = |v: f64| if result.converged { v } else { f64::NAN };
+    StepRecord {
+        step: at.step,
+        time_index: at.time_index,
+        converged: result.converged,
+        bus_vm_pu: result.buses.iter().map(|b| solved(b.vm_pu)).collect(),
+        bus_va_deg: result.buses.iter().map(|b| solved(b.va_deg)).collect(),
+        branch_flows: result
+            .branches
+            .iter()
+            .map(|b| [b.p_from_mw, b.q_from_mvar, b.p_to_mw, b.q_to_mvar].map(solved))
+            .collect(),
+        branch_s_mva: result
+            .branches
+            .iter()
+            .map(|b| solved(b.s_max_mva * if b.p_from_mw < 0.0 { -1.0 } else { 1.0 }))
+            .collect(),
+        branch_in_service: net.branches.iter().map(|b| b.in_service).collect(),
+        device_p_mw: result.devices.iter().map(|d| solved(d.p_mw)).collect(),
+        device_q_mvar: result.devices.iter().map(|d| solved(d.q_mvar)).collect(),
+        soc_mwh: at.soc_mwh.clone(),
+        ..StepRecord::default()
     }
 }
 
