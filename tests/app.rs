@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use gridpilot::app::{
     AgentChoice, Command, DEFAULT_NETWORK, GridPilotApp, Playback, Project, RunCommand,
     ScriptedDialogs, Session,
@@ -38,13 +38,15 @@ fn app_with(dialogs: ScriptedDialogs) -> App {
     let project = Project::built_in().unwrap();
     let data_dir = tempfile::tempdir().unwrap();
     let dir = data_dir.path().to_path_buf();
-    let harness = Harness::new_eframe(move |_cc| {
-        let mut app = GridPilotApp::new(project, Box::new(dialogs));
-        app.set_data_dir(dir);
-        // Every step shows in the frame that asked for it, however busy the machine.
-        app.set_step_patience(std::time::Duration::from_secs(60));
-        app
-    });
+    let harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| {
+            let mut app = GridPilotApp::new(project, Box::new(dialogs));
+            app.set_data_dir(dir);
+            // Every step shows in the frame that asked for it, however busy the machine.
+            app.set_step_patience(std::time::Duration::from_secs(60));
+            app
+        });
     App { harness, data_dir }
 }
 
@@ -560,4 +562,73 @@ fn n_minus_1_lists_the_outages_and_shows_one_on_the_view() {
     harness.key_press(egui::Key::Escape);
     harness.run_steps(2);
     assert!(harness.state().shown_outage().is_none());
+}
+
+#[test]
+fn ctrl_f_finds_an_element_by_part_of_its_name_and_centres_it() {
+    let mut harness = app();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run_steps(2);
+    let input = egui::accesskit::Role::TextInput;
+    harness
+        .get_by_role_and_label(input, "Find")
+        .type_text("stor");
+    harness.run_steps(2);
+    harness.get_by_label("Storage storage (bus bus5)").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().selection.primary(),
+        Some(&ElementRef::Device("storage".into()))
+    );
+    assert!(
+        harness
+            .query_by_label("Storage storage (bus bus5)")
+            .is_none(),
+        "closed"
+    );
+    // Enter takes the best match: the exact name before names that only contain it.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Find")
+        .click();
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(input, "Find")
+        .type_text("bus2");
+    harness.run_steps(1);
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().selection.primary(),
+        Some(&ElementRef::Bus("bus2".into()))
+    );
+}
+
+#[test]
+fn the_table_lists_values_sorts_by_a_column_and_locates_a_row() {
+    let mut harness = app();
+    harness.get_by_label("Table").click();
+    harness.run_steps(2);
+    harness.get_by_label("Branches").click();
+    harness.run_steps(2);
+    // Sorted by loading, largest first: the 200 % transformer leads.
+    harness.get_by_label("Loading (%)").click();
+    harness.run_steps(2);
+    harness.get_by_label("Loading (%) ^").click();
+    harness.run_steps(2);
+    let rows: Vec<String> = harness
+        .query_all_by_role(egui::accesskit::Role::Label)
+        .filter_map(|n| n.accesskit_node().value())
+        .filter(|l| l.starts_with("bus") && l.contains('-'))
+        .collect();
+    assert_eq!(
+        rows.first().map(String::as_str),
+        Some("bus2-bus4"),
+        "{rows:?}"
+    );
+    harness.get_all_by_value("200.0").next().unwrap().click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().selection.primary(),
+        Some(&ElementRef::Branch("bus2-bus4".into()))
+    );
 }

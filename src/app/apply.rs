@@ -58,6 +58,7 @@ impl GridPilotApp {
                 self.view.center_on(element.clone());
                 self.selection = Selection::single(element);
             }
+            Command::OpenFind => self.find = Some(super::find::Find::default()),
             Command::Run(run) => self.run_command(run),
             Command::RunContingencies => self.run_contingencies(),
             Command::CancelContingencies => {

@@ -23,6 +23,8 @@ pub enum Tab {
     #[default]
     Plots,
     Safety,
+    /// Buses, branches and devices with their values.
+    Table,
     /// N-1 contingency analysis of the step on screen.
     Contingencies,
     Validation,
@@ -34,7 +36,13 @@ impl Tab {
     pub fn of(mode: Mode) -> &'static [Tab] {
         match mode {
             Mode::Edit => &[Tab::Validation, Tab::Log],
-            Mode::Run => &[Tab::Plots, Tab::Safety, Tab::Contingencies, Tab::Log],
+            Mode::Run => &[
+                Tab::Plots,
+                Tab::Safety,
+                Tab::Table,
+                Tab::Contingencies,
+                Tab::Log,
+            ],
         }
     }
 
@@ -42,6 +50,7 @@ impl Tab {
         match self {
             Tab::Plots => "Plots",
             Tab::Safety => "Safety",
+            Tab::Table => "Table",
             Tab::Contingencies => "N-1",
             Tab::Validation => "Validation",
             Tab::Log => "Log",
@@ -116,6 +125,8 @@ pub enum Command {
     Select(Selection),
     /// Selects an element and centres the view on it.
     Focus(ElementRef),
+    /// Opens the find box.
+    OpenFind,
 
     // Running.
     Run(RunCommand),

@@ -35,6 +35,13 @@ pub fn top_bar_ui(ui: &mut egui::Ui, app: &mut GridPilotApp) {
             undo_redo_ui(ui, app, &mut commands);
         }
         ui.separator();
+        if ui
+            .button("Find")
+            .on_hover_text("Find a bus, branch or device by name (Ctrl+F)")
+            .clicked()
+        {
+            commands.push(Command::OpenFind);
+        }
         let theme = if app.dark {
             "Light theme"
         } else {

@@ -12,6 +12,7 @@ mod contingencies;
 mod contingency_panel;
 mod dialogs;
 mod files;
+mod find;
 mod frame_bench;
 mod history;
 mod inspector;
@@ -28,6 +29,7 @@ mod runner;
 mod safety_panel;
 mod session;
 mod shortcuts;
+mod table_panel;
 mod validation_panel;
 mod worker;
 
@@ -113,6 +115,9 @@ pub struct GridPilotApp {
     tab: Tab,
     chart: Chart,
     safety: SafetyPanel,
+    table: table_panel::TablePanel,
+    /// The find box, while open.
+    find: Option<find::Find>,
     /// N-1 of a step, running or done.
     contingencies: Option<contingencies::Contingencies>,
     /// Whether the N-1 list shows the secure outages too.
@@ -156,6 +161,8 @@ impl GridPilotApp {
             tab: Tab::Validation,
             chart: Chart::default(),
             safety: SafetyPanel::default(),
+            table: table_panel::TablePanel::default(),
+            find: None,
             contingencies: None,
             show_secure: false,
             inspector: inspector::Inspector::default(),
@@ -201,6 +208,8 @@ impl GridPilotApp {
         if let Some(tab) = &launch.tab {
             app.tab = match tab.as_str() {
                 "safety" => Tab::Safety,
+                "table" => Tab::Table,
+                "n-1" => Tab::Contingencies,
                 "log" => Tab::Log,
                 "validation" => Tab::Validation,
                 _ => Tab::Plots,
@@ -323,6 +332,14 @@ impl GridPilotApp {
                     self.commands.push(Command::Focus(element));
                 }
             }
+            Tab::Table => {
+                if let Some(session) = self.project.session() {
+                    let outage = self.contingencies.as_ref().and_then(|c| c.shown_state());
+                    let state = outage.unwrap_or(session.current());
+                    self.table
+                        .ui(ui, session.network(), state, &mut self.commands);
+                }
+            }
             Tab::Contingencies => {
                 if let Some(session) = self.project.session() {
                     contingency_panel::ui(
@@ -420,6 +437,20 @@ impl GridPilotApp {
                 .push(Command::Select(Selection::single(element)));
         } else if response.clicked_empty {
             self.commands.push(Command::Select(Selection::default()));
+        }
+    }
+
+    /// The find box over the view, on the network in the mode shown.
+    fn find_ui(&mut self, ctx: &egui::Context) {
+        let Some(find) = &mut self.find else {
+            return;
+        };
+        let net = match (self.mode, self.project.session()) {
+            (Mode::Run, Some(session)) => session.network(),
+            _ => self.project.document.network(),
+        };
+        if !find.ui(ctx, self.view_rect, net, &mut self.commands) {
+            self.find = None;
         }
     }
 
@@ -632,6 +663,7 @@ impl GridPilotApp {
             self.prompt = None;
             self.commands.extend(answer);
         }
+        self.find_ui(ui.ctx());
         self.path_dialog_ui(&ui.ctx().clone());
         self.apply_queued(&ui.ctx().clone());
     }

@@ -33,6 +33,9 @@ pub fn shortcuts(ctx: &egui::Context, mode: Mode, commands: &mut Vec<Command>) {
     if consume(Modifiers::COMMAND, Key::O) {
         commands.push(Command::OpenNetwork);
     }
+    if consume(Modifiers::COMMAND, Key::F) {
+        commands.push(Command::OpenFind);
+    }
     match mode {
         Mode::Edit if save_as => commands.push(Command::SaveAs),
         Mode::Edit if save => commands.push(Command::Save),

@@ -73,7 +73,7 @@ pub struct GuiArgs {
     #[arg(long, value_parser = ["glow", "wgpu"], default_value = "glow")]
     renderer: String,
     /// The bottom tab to show.
-    #[arg(long, value_parser = ["plots", "safety", "validation", "log"])]
+    #[arg(long, value_parser = ["plots", "safety", "table", "n-1", "validation", "log"])]
     tab: Option<String>,
     /// Select a bus, branch or device by name.
     #[arg(long)]

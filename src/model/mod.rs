@@ -21,11 +21,11 @@ pub use device::{
     Storage,
 };
 pub use element::{ElementRef, Subject, unused_name};
-pub use names::{NameHasher, NameMap, NameSet};
+pub use names::{NameHasher, NameMap, NameSet, natural_cmp};
 pub use scenario::{
     DailyShape, PowerFlowSettings, Profile, Protection, RewardSettings, Scenario, Series,
 };
-pub use validate::{MAX_ITERATIONS, Number, Problem, ValidationReport, with_article};
+pub use validate::{MAX_ITERATIONS, Number, Problem, ValidationReport, capitalised, with_article};
 
 use serde::{Deserialize, Serialize};
 

@@ -142,6 +142,14 @@ pub fn with_article(word: &str) -> String {
     format!("{article} {word}")
 }
 
+/// "External grid" from "external grid".
+pub fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// At most this many lines in a listing; the rest are counted.
 const MAX_LISTED: usize = 20;
 

@@ -4,7 +4,7 @@
 use super::Element;
 use super::flow::{branch_in_service, p_from_mw};
 use super::style;
-use crate::model::{BranchKind, Device, Network};
+use crate::model::{BranchKind, Device, Network, capitalised};
 use crate::sim::episode::StepRecord;
 
 /// The accessible name of an element: "Bus bus3", "Branch bus1-bus2", "Storage storage".
@@ -17,13 +17,6 @@ pub fn accessible_name(net: &Network, element: Element) -> String {
             |d| format!("{} {}", capitalised(d.kind_name()), d.name()),
         ),
     }
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
 }
 
 /// The active power a device's bar is measured against: its capability where it has one.

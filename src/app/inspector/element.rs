@@ -2,9 +2,10 @@
 //! follows a time series gets its profile's form too.
 
 use super::super::command::Command;
+use super::Inspector;
 use super::form::{Form, Rule, committed_text};
-use super::{Inspector, capitalised};
 use crate::edit::{Edit, build};
+use crate::model::capitalised;
 use crate::model::{
     Branch, BranchKind, Bus, Capability, DailyShape, Device, ElementRef, Network, Profile,
     RenewableSource, Series, TapChanger,

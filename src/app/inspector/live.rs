@@ -3,8 +3,7 @@
 
 use super::super::command::Command;
 use super::super::session::{AgentChoice, Playback, RunCommand, Session};
-use super::capitalised;
-use crate::model::{Device, ElementRef};
+use crate::model::{Device, ElementRef, capitalised};
 
 /// Draws the inspector for the selected element.
 pub fn live_ui(
