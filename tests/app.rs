@@ -632,3 +632,36 @@ fn the_table_lists_values_sorts_by_a_column_and_locates_a_row() {
         Some(&ElementRef::Branch("bus2-bus4".into()))
     );
 }
+
+#[test]
+fn plots_keep_their_legend_beside_the_chart_and_hide_a_series_on_a_click() {
+    let mut harness = app();
+    for _ in 0..3 {
+        harness.get_by_label("Step").click();
+        harness.run_steps(2);
+    }
+    // One entry per bus, in natural order, beside the chart.
+    let legend: Vec<String> = harness
+        .query_all_by_label_contains("bus")
+        .filter_map(|n| n.accesskit_node().label().or(n.accesskit_node().value()))
+        .filter(|l| l.starts_with("bus") && l.len() == 4)
+        .collect();
+    assert_eq!(
+        legend,
+        ["bus0", "bus1", "bus2", "bus3", "bus4", "bus5"],
+        "{legend:?}"
+    );
+    harness.get_by_label("bus3").click();
+    harness.run_steps(2);
+    assert!(harness.state().plots().is_hidden("bus3"));
+    harness.get_by_label("bus3").click();
+    harness.run_steps(2);
+    assert!(
+        !harness.state().plots().is_hidden("bus3"),
+        "a second click shows it again"
+    );
+    // Nothing selected: the Selected element chart says how to choose one.
+    harness.get_by_label("Selected element").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("Select a bus, branch or device in the view");
+}

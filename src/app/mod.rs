@@ -37,13 +37,13 @@ pub use command::{AgentFile, Command, Mode, Tab};
 pub use dialogs::{Answer, FileDialog, NativeDialogs, ScriptedDialogs};
 pub use frame_bench::{EditTimes, PlayTimes, edit_times_ms, frame_times_ms, play_times_ms};
 pub use history::{Columns, History, Listed, Spread, Summary};
+pub use plots::{Chart, PlotsPanel};
 pub use project::{DEFAULT_NETWORK, Project, RunRefused, RunStart};
 pub use session::{AgentChoice, Playback, RunCommand, Session};
 
 use std::path::PathBuf;
 
 use canvas::{MenuTarget, NetworkView, Tool};
-use plots::Chart;
 use safety_panel::SafetyPanel;
 
 use crate::edit::{Fragment, Selection};
@@ -113,7 +113,7 @@ pub struct GridPilotApp {
     pub tool: Tool,
     view: NetworkView,
     tab: Tab,
-    chart: Chart,
+    plots: plots::PlotsPanel,
     safety: SafetyPanel,
     table: table_panel::TablePanel,
     /// The find box, while open.
@@ -159,7 +159,7 @@ impl GridPilotApp {
             tool: Tool::default(),
             view: NetworkView::default(),
             tab: Tab::Validation,
-            chart: Chart::default(),
+            plots: plots::PlotsPanel::default(),
             safety: SafetyPanel::default(),
             table: table_panel::TablePanel::default(),
             find: None,
@@ -254,6 +254,11 @@ impl GridPilotApp {
         self.contingencies.as_ref()?.shown_state()
     }
 
+    /// The plots tab (its chart and hidden series).
+    pub fn plots(&self) -> &plots::PlotsPanel {
+        &self.plots
+    }
+
     /// The session, when there is one.
     pub fn session(&self) -> Option<&Session> {
         self.project.session()
@@ -319,7 +324,7 @@ impl GridPilotApp {
             Tab::Plots => {
                 if let Some(session) = self.project.session() {
                     let primary = self.selection.primary();
-                    if let Some(step) = plots::plots_ui(ui, &mut self.chart, session, primary) {
+                    if let Some(step) = self.plots.ui(ui, session, primary) {
                         self.commands.push(Command::Run(RunCommand::Seek(step)));
                     }
                 }

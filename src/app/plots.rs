@@ -1,11 +1,13 @@
 //! Time series that follow the episode: voltages against their band, loadings against 100 %,
 //! reward; the selected element's own series; the current step marked; a click seeks.
 
-use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, VLine};
+use std::collections::HashSet;
+
+use egui_plot::{HLine, Line, Plot, PlotPoints, VLine};
 
 use super::history::{Spread, Summary};
 use super::session::Session;
-use crate::model::{Device, ElementRef};
+use crate::model::{Device, ElementRef, natural_cmp};
 
 /// Which chart the plots tab shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -17,53 +19,146 @@ pub enum Chart {
     Selected,
 }
 
-/// Draws the plots tab; returns a step to seek to when the user clicks a chart.
-pub fn plots_ui(
-    ui: &mut egui::Ui,
-    chart: &mut Chart,
-    session: &Session,
-    selected: Option<&ElementRef>,
-) -> Option<usize> {
-    ui.horizontal(|ui| {
-        ui.selectable_value(chart, Chart::Voltages, "Voltages");
-        ui.selectable_value(chart, Chart::Loadings, "Loadings");
-        ui.selectable_value(chart, Chart::Reward, "Reward");
-        ui.selectable_value(chart, Chart::Selected, "Selected element");
-    });
-    // Long episodes are thinned to about one point per pixel.
-    let points = ui.available_width().max(100.0) as usize;
-    let series = match chart {
-        Chart::Voltages => voltage_series(session, selected, points),
-        Chart::Loadings => loading_series(session, selected, points),
-        Chart::Reward => reward_series(session, points),
-        Chart::Selected => selected_series(session, selected, points),
-    };
-    let band = match chart {
-        Chart::Voltages => bus_band(session),
-        Chart::Loadings => vec![100.0],
-        _ => Vec::new(),
-    };
-    let cursor = session.current().step as f64;
-    let mut clicked_at = None;
-    Plot::new(("plot", *chart as u8))
-        .legend(Legend::default())
-        .allow_scroll(false)
-        .x_axis_label("step")
-        .show(ui, |plot| {
-            for (name, points) in series {
-                plot.line(Line::new(name, PlotPoints::from(points)));
-            }
-            for y in band {
-                plot.hline(HLine::new("limit", y).color(egui::Color32::from_rgb(220, 80, 60)));
-            }
-            plot.vline(VLine::new("now", cursor).color(egui::Color32::GRAY));
-            if plot.response().clicked() {
-                clicked_at = plot
-                    .pointer_coordinate()
-                    .map(|p| p.x.round().max(0.0) as usize);
-            }
+/// The plots tab's own state: the chart shown and the series the user hid.
+#[derive(Debug, Default)]
+pub struct PlotsPanel {
+    pub chart: Chart,
+    hidden: HashSet<String>,
+}
+
+/// Width of the legend beside the chart.
+const LEGEND_WIDTH: f32 = 190.0;
+
+impl PlotsPanel {
+    /// Whether the user hid this series (by its name in the legend).
+    pub fn is_hidden(&self, series: &str) -> bool {
+        self.hidden.contains(series)
+    }
+
+    /// Draws the tab; returns a step to seek to when the user clicks the chart.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        session: &Session,
+        selected: Option<&ElementRef>,
+    ) -> Option<usize> {
+        let chart = &mut self.chart;
+        ui.horizontal(|ui| {
+            ui.selectable_value(chart, Chart::Voltages, "Voltages");
+            ui.selectable_value(chart, Chart::Loadings, "Loadings");
+            ui.selectable_value(chart, Chart::Reward, "Reward");
+            ui.selectable_value(chart, Chart::Selected, "Selected element");
         });
-    clicked_at
+        let chart = *chart;
+        if chart == Chart::Selected && selected.is_none() {
+            ui.label("Select a bus, branch or device in the view (or the Table) to plot its values here.");
+            return None;
+        }
+        // Long episodes are thinned to about one point per pixel.
+        let points = (ui.available_width() - LEGEND_WIDTH).max(100.0) as usize;
+        let series = match chart {
+            Chart::Voltages => voltage_series(session, selected, points),
+            Chart::Loadings => loading_series(session, selected, points),
+            Chart::Reward => reward_series(session, points),
+            Chart::Selected => selected_series(session, selected, points),
+        };
+        let size = ui.available_size();
+        let mut clicked_at = None;
+        ui.horizontal_top(|ui| {
+            let plot_size = egui::vec2((size.x - LEGEND_WIDTH).max(100.0), size.y);
+            ui.allocate_ui(plot_size, |ui| {
+                clicked_at = self.plot_ui(ui, chart, session, &series);
+            });
+            ui.vertical(|ui| self.legend_ui(ui, &series));
+        });
+        clicked_at
+    }
+
+    fn plot_ui(
+        &self,
+        ui: &mut egui::Ui,
+        chart: Chart,
+        session: &Session,
+        series: &Series,
+    ) -> Option<usize> {
+        let band = match chart {
+            Chart::Voltages => bus_band(session),
+            Chart::Loadings => vec![100.0],
+            _ => Vec::new(),
+        };
+        let cursor = session.current().step as f64;
+        // The axis spans the whole episode from the start, so a lecture sees where it is.
+        let last = session.episode_steps.max(session.history.len() - 1).max(1);
+        let mut clicked_at = None;
+        Plot::new(("plot", chart as u8))
+            .allow_scroll(false)
+            .x_axis_label("step")
+            .include_x(0.0)
+            .include_x(last as f64)
+            .show(ui, |plot| {
+                for (i, (name, points)) in series.iter().enumerate() {
+                    if !self.hidden.contains(name) {
+                        let line = Line::new(name.as_str(), PlotPoints::from(points.clone()));
+                        plot.line(line.color(series_colour(i)));
+                    }
+                }
+                for y in band {
+                    plot.hline(HLine::new("limit", y).color(LIMIT_RED));
+                }
+                plot.vline(VLine::new("now", cursor).color(egui::Color32::GRAY));
+                if plot.response().clicked() {
+                    clicked_at = plot
+                        .pointer_coordinate()
+                        .map(|p| p.x.round().max(0.0) as usize);
+                }
+            });
+        clicked_at
+    }
+
+    /// The series' names and colours beside the chart, never over its data; a click hides or
+    /// shows one.
+    fn legend_ui(&mut self, ui: &mut egui::Ui, series: &Series) {
+        ui.set_width(LEGEND_WIDTH - 10.0);
+        egui::ScrollArea::vertical()
+            .id_salt("legend")
+            .show(ui, |ui| {
+                for (i, (name, _)) in series.iter().enumerate() {
+                    let shown = !self.hidden.contains(name);
+                    let colour = if shown {
+                        series_colour(i)
+                    } else {
+                        ui.visuals().weak_text_color()
+                    };
+                    let response = ui
+                        .horizontal(|ui| {
+                            let (swatch, _) = ui
+                                .allocate_exact_size(egui::vec2(16.0, 10.0), egui::Sense::hover());
+                            let y = swatch.center().y;
+                            let stroke = egui::Stroke::new(2.5, colour);
+                            ui.painter().hline(swatch.x_range(), y, stroke);
+                            let text = egui::RichText::new(name).color(colour);
+                            ui.add(egui::Label::new(text).sense(egui::Sense::click()))
+                        })
+                        .inner
+                        .on_hover_text(if shown {
+                            "Click to hide"
+                        } else {
+                            "Click to show"
+                        });
+                    if response.clicked() && !self.hidden.remove(name) {
+                        self.hidden.insert(name.clone());
+                    }
+                }
+            });
+    }
+}
+
+const LIMIT_RED: egui::Color32 = egui::Color32::from_rgb(220, 80, 60);
+
+/// Distinct colours in turn, the golden ratio apart in hue.
+fn series_colour(i: usize) -> egui::Color32 {
+    let hue = (i as f32 * 0.618_034).fract();
+    egui::epaint::Hsva::new(hue, 0.75, 0.85, 1.0).into()
 }
 
 type Series = Vec<(String, Vec<[f64; 2]>)>;
@@ -192,6 +287,8 @@ fn loading_series(session: &Session, selected: Option<&ElementRef>, points: usiz
         series
     };
     if rated.len() <= LINES_AT_MOST {
+        let mut rated = rated.clone();
+        rated.sort_by(|a, b| natural_cmp(&net.branches[a.0].name, &net.branches[b.0].name));
         let (lines, scale): (Vec<_>, Vec<f64>) = rated.iter().map(line).unzip();
         return abs(sampled(session, points, lines, &scale));
     }
