@@ -70,6 +70,31 @@ pub struct Launch {
     pub menu: Option<String>,
 }
 
+/// What the window remembers between runs besides its size and its panels' (which egui
+/// keeps): theme, presentation mode, the chart shown, whether N-1 lists secure outages.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub dark: bool,
+    pub presentation: bool,
+    pub chart: Chart,
+    pub show_secure: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            dark: true,
+            presentation: false,
+            chart: Chart::default(),
+            show_secure: false,
+        }
+    }
+}
+
+/// The key of [`Settings`] in eframe's storage.
+const SETTINGS_KEY: &str = "gridpilot-settings";
+
 /// Opens the main window and blocks until it is closed.
 pub fn run(launch: Launch) -> Result<(), String> {
     let mut app_state = GridPilotApp::launch(&launch, Box::new(NativeDialogs::default()))?;
@@ -87,12 +112,24 @@ pub fn run(launch: Launch) -> Result<(), String> {
         } else {
             eframe::Renderer::Glow
         },
+        // A picture for the documentation shows the app as it comes, not as a user left it.
+        persistence_path: launch.screenshot.as_ref().map(|_| {
+            std::env::temp_dir().join(format!("gridpilot-screenshot-{}.ron", std::process::id()))
+        }),
         ..Default::default()
     };
     eframe::run_native(
         "GridPilot",
         options,
-        Box::new(move |_cc| Ok(Box::new(app_state))),
+        Box::new(move |cc| {
+            if let Some(settings) = cc
+                .storage
+                .and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY))
+            {
+                app_state.restore(settings);
+            }
+            Ok(Box::new(app_state))
+        }),
     )
     .map_err(|e| format!("cannot open the window: {e}"))
 }
@@ -252,6 +289,24 @@ impl GridPilotApp {
     /// The state after an outage the view shows instead of the run (N-1), once solved.
     pub fn shown_outage(&self) -> Option<&StepRecord> {
         self.contingencies.as_ref()?.shown_state()
+    }
+
+    /// What the window remembers between runs.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            dark: self.dark,
+            presentation: self.presentation,
+            chart: self.plots.chart,
+            show_secure: self.show_secure,
+        }
+    }
+
+    /// Takes up what the window remembered.
+    pub fn restore(&mut self, settings: Settings) {
+        self.dark = settings.dark;
+        self.presentation = settings.presentation;
+        self.plots.chart = settings.chart;
+        self.show_secure = settings.show_secure;
     }
 
     /// The plots tab (its chart and hidden series).
@@ -589,6 +644,10 @@ fn fixed(ui: &mut egui::Ui, content: impl FnOnce(&mut egui::Ui)) {
 impl eframe::App for GridPilotApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.frame_logic(ctx);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings());
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

@@ -10,7 +10,7 @@ use super::session::Session;
 use crate::model::{Device, ElementRef, natural_cmp};
 
 /// Which chart the plots tab shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Chart {
     #[default]
     Voltages,
