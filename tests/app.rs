@@ -35,7 +35,11 @@ impl std::ops::DerefMut for App {
 }
 
 fn app_with(dialogs: ScriptedDialogs) -> App {
-    let project = Project::built_in().unwrap();
+    launch(Project::built_in().unwrap(), dialogs)
+}
+
+/// The app on `project` in a 1400 × 900 window, with `dialogs` answering its file dialogs.
+fn launch(project: Project, dialogs: ScriptedDialogs) -> App {
     let data_dir = tempfile::tempdir().unwrap();
     let dir = data_dir.path().to_path_buf();
     let harness = Harness::builder()
@@ -664,4 +668,200 @@ fn plots_keep_their_legend_beside_the_chart_and_hide_a_series_on_a_click() {
     harness.get_by_label("Selected element").click();
     harness.run_steps(2);
     harness.get_by_label_contains("Select a bus, branch or device in the view");
+}
+
+/// The app on a bundled network file, in a 1400 × 900 window.
+fn app_on(file: &str) -> App {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("networks")
+        .join(file);
+    launch(Project::open(&path).unwrap(), ScriptedDialogs::default())
+}
+
+#[test]
+fn presentation_mode_gives_the_diagram_the_window_with_its_labels() {
+    for file in [
+        "case33bw_feeder.ron",
+        "anm6_easy.ron",
+        "three_bus_feeder.ron",
+    ] {
+        let mut harness = app_on(file);
+        harness.get_by_label("Step").click();
+        harness.run_steps(2);
+        let window = harness.ctx.content_rect().area();
+        let working = harness.state().view_rect().area() / window;
+        harness.get_by_label("Presentation").click();
+        harness.run_steps(4);
+        let app = harness.state();
+        assert!(app.presenting());
+        let share = app.view_rect().area() / harness.ctx.content_rect().area();
+        assert!(
+            share > 0.75,
+            "{file}: the diagram has {share:.2} of the window"
+        );
+        assert!(
+            share > working,
+            "{file}: {share:.2} presenting, {working:.2} working"
+        );
+        let lod = app.view().last_lod().unwrap();
+        assert!(
+            lod.names && lod.values && lod.glyphs && lod.markers,
+            "{file}: {lod:?}"
+        );
+        // The essentials stay: who operates, the controls, the clock.
+        harness.get_by_label("Agent");
+        harness.get_by_label("Play");
+        harness.get_by_label_contains("Step 1 of");
+        assert!(
+            harness.query_by_label("Inspector").is_none(),
+            "{file}: no inspector"
+        );
+    }
+}
+
+#[test]
+fn the_view_explains_its_colours_in_run_mode() {
+    let mut harness = app_on("case33bw_feeder.ron");
+    harness.get_by_label("Bus voltage (p.u.)");
+    harness.get_by_label("Branch loading (%)");
+    // Every bus of case33bw has the same limits: the bar gives them as numbers.
+    harness.get_by_label("Edit").click();
+    harness.run_steps(2);
+    assert!(
+        harness.query_by_label("Bus voltage (p.u.)").is_none(),
+        "Edit mode has no voltages to explain"
+    );
+}
+
+/// Hands every screenshot the app asked for in the last frame a blank picture of the window,
+/// as a renderer would; returns how many.
+fn deliver_screenshots(harness: &App) -> usize {
+    let size = [1400, 900];
+    let image = std::sync::Arc::new(egui::ColorImage::new(
+        size,
+        vec![egui::Color32::WHITE; size[0] * size[1]],
+    ));
+    let mut delivered = 0;
+    for viewport in harness.output().viewport_output.values() {
+        for command in &viewport.commands {
+            if let egui::ViewportCommand::Screenshot(callback) = command {
+                callback.clone().complete(std::sync::Arc::clone(&image));
+                delivered += 1;
+            }
+        }
+    }
+    delivered
+}
+
+#[test]
+fn exports_a_captioned_picture_per_step_from_the_step_on_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let chosen = dir.path().join("lecture.png");
+    let mut harness = app_with(ScriptedDialogs::answering([chosen]));
+    for _ in 0..3 {
+        harness.get_by_label("Step").click();
+        harness.run_steps(1);
+    }
+    harness.state_mut().queue(Command::Run(RunCommand::Seek(1)));
+    harness.run_steps(1);
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Export animation…").click();
+    let mut captions = Vec::new();
+    for _ in 0..40 {
+        harness.run_steps(1);
+        let caption = harness
+            .query_by_label_contains("anm6_easy  |  Day 1")
+            .map(|node| {
+                let node = node.accesskit_node();
+                node.label()
+                    .or(node.value())
+                    .unwrap_or_default()
+                    .to_string()
+            });
+        if let Some(caption) = caption
+            && captions.last() != Some(&caption)
+        {
+            captions.push(caption);
+        }
+        deliver_screenshots(&harness);
+        if harness
+            .state()
+            .log
+            .iter()
+            .any(|l| l.starts_with("Exported"))
+        {
+            break;
+        }
+    }
+    let log = &harness.state().log;
+    assert!(
+        log.iter().any(|l| l.starts_with("Exported 3 pictures")),
+        "{log:?}"
+    );
+    // One caption per picture, each naming its step and agent.
+    assert_eq!(captions.len(), 3, "{captions:?}");
+    for (caption, step) in captions.iter().zip(1..) {
+        assert!(
+            caption.contains(&format!("step {step} of")) && caption.ends_with("do-nothing"),
+            "{caption}"
+        );
+    }
+    let view = harness.state().view_rect();
+    for n in 0..3 {
+        let path = dir.path().join(format!("lecture-{n:05}.png"));
+        let decoder =
+            png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
+        let info = decoder.read_info().unwrap().info().clone();
+        assert_eq!(
+            (info.width, info.height),
+            (view.width() as u32, view.height() as u32),
+            "{}",
+            path.display()
+        );
+    }
+    assert!(!dir.path().join("lecture-00003.png").exists());
+}
+
+#[test]
+fn the_log_names_an_agent_change_once() {
+    let mut harness = app();
+    pick_agent(&mut harness, "Random");
+    let log = &harness.state().log;
+    let changes = log.iter().filter(|l| l.contains("Agent: Random")).count();
+    assert_eq!(changes, 1, "{log:?}");
+}
+
+#[test]
+fn a_double_click_on_a_branch_fits_the_network() {
+    let mut harness = app_on("three_bus_feeder.ron");
+    harness.run_steps(2);
+    assert!(harness.state().view().fitted());
+    let centre = harness.state().view_rect().center();
+    harness.event(egui::Event::PointerMoved(centre));
+    harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, 300.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(3);
+    assert!(!harness.state().view().fitted(), "the wheel zoomed in");
+    // Both clicks in one frame: the harness lets a quarter of a second pass per event, too
+    // slow for a double-click.
+    let at = harness.get_by_label("Branch feeder").rect().center();
+    let click = |pressed| egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    let events = [egui::Event::PointerMoved(at), click(true), click(false)];
+    harness
+        .input_mut()
+        .events
+        .extend(events.iter().cloned().chain(events.iter().skip(1).cloned()));
+    harness.run_steps(2);
+    assert!(harness.state().view().fitted());
 }

@@ -83,6 +83,9 @@ pub enum Command {
     /// Saves the recording set aside when edits started a new run.
     SavePreviousEpisode,
     ExportPicture,
+    /// Asks where to write a picture per step of the run, from the step on screen.
+    ExportAnimation,
+    StopAnimation,
     ExportCsv,
     /// The window is closing.
     Quit,

@@ -33,6 +33,8 @@ impl GridPilotApp {
                 self.ask(ctx, Purpose::SaveEpisode { previous: true });
             }
             Command::ExportPicture => self.ask(ctx, Purpose::ExportPicture),
+            Command::ExportAnimation => self.ask(ctx, Purpose::ExportAnimation),
+            Command::StopAnimation => self.stop_animation(),
             Command::ExportCsv => self.ask(ctx, Purpose::ExportCsv),
             Command::PickAgentFile(kind) => self.ask(ctx, Purpose::Agent(kind)),
             Command::UsePath { purpose, path } => self.use_path(ctx, purpose, path),
@@ -61,7 +63,7 @@ impl GridPilotApp {
             Answer::Chosen(path) => self.use_path(ctx, purpose, path),
             Answer::Cancelled => {}
             Answer::Unavailable(why) => {
-                self.log.push(why);
+                self.notify(why);
                 let folder = self.project.document.base_dir().to_path_buf();
                 self.path_dialog = Some(PathDialog::new(purpose, &suggested, &folder));
             }
@@ -73,7 +75,7 @@ impl GridPilotApp {
         match purpose {
             Purpose::SaveNetwork { .. } => format!("{name}.ron"),
             Purpose::SaveEpisode { .. } => format!("{name}.episode"),
-            Purpose::ExportPicture => format!("{name}.png"),
+            Purpose::ExportPicture | Purpose::ExportAnimation => format!("{name}.png"),
             Purpose::ExportCsv => format!("{name}.csv"),
             _ => String::new(),
         }
@@ -94,7 +96,8 @@ impl GridPilotApp {
                 }
             }
             Purpose::SaveEpisode { previous } => self.save_episode(previous, &path),
-            Purpose::ExportPicture => self.capture.request(ctx, path, Some(self.view_rect)),
+            Purpose::ExportPicture => self.export_picture(ctx, path),
+            Purpose::ExportAnimation => self.export_animation(&path),
             Purpose::ExportCsv => self.export_csv(&path),
             Purpose::Agent(kind) => {
                 let choice = match kind {
@@ -129,6 +132,18 @@ impl GridPilotApp {
     /// discarded).
     fn replace_project(&mut self, mut project: Project, run: bool) {
         self.autosave.forget(&self.project.document);
+        // Nothing of a live run is lost with the window's file: say where it is kept.
+        if let Some(session) = self.project.session()
+            && session.playback == super::Playback::Live
+            && session.history.len() > 1
+            && let Some(path) = session.history.recording()
+        {
+            self.notify(format!(
+                "The run you left ({} steps) is kept in {}",
+                session.history.len() - 1,
+                path.display()
+            ));
+        }
         // Live runs keep being recorded where this window records them.
         project.record_to(self.project.recordings().map(Path::to_path_buf));
         self.project = project;

@@ -1,5 +1,6 @@
 //! Headless timings of the app: `gridpilot bench view` (one animated frame of the network
-//! view) and `gridpilot bench edit` (an edit and the whole window's next frame).
+//! view), `bench edit` (an edit and the whole window's next frame), `bench play` (the window's
+//! frames while a run plays) and `bench frame` (the whole window's frames while the user pans).
 
 use std::path::Path;
 use std::time::Instant;
@@ -20,6 +21,64 @@ fn warm_context() -> egui::Context {
         .textures_delta
         .clear();
     ctx
+}
+
+/// The whole window drawn headless at [`SCREEN`] size, frame after frame.
+struct Window {
+    ctx: egui::Context,
+    started: Instant,
+}
+
+/// What one frame took: wall-clock milliseconds, and the window thread's CPU milliseconds where
+/// the system measures them.
+type FrameTime = (f64, Option<f64>);
+
+impl Window {
+    fn new() -> Self {
+        Window {
+            ctx: warm_context(),
+            started: Instant::now(),
+        }
+    }
+
+    /// Draws and tessellates one frame of the whole app with `events` as its input.
+    fn frame(&self, app: &mut GridPilotApp, events: Vec<egui::Event>) -> FrameTime {
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, SCREEN)),
+            time: Some(self.started.elapsed().as_secs_f64()),
+            predicted_dt: 1.0 / 60.0,
+            events,
+            ..Default::default()
+        };
+        let frame_started = Instant::now();
+        let cpu_started = thread_cpu_ms();
+        let output = self.ctx.run_ui(input, |ui| {
+            app.frame_logic(ui.ctx());
+            app.frame_ui(ui);
+        });
+        std::hint::black_box(self.ctx.tessellate(output.shapes, output.pixels_per_point));
+        let cpu_ms = thread_cpu_ms()
+            .zip(cpu_started)
+            .map(|(end, start)| end - start);
+        (frame_started.elapsed().as_secs_f64() * 1e3, cpu_ms)
+    }
+
+    /// Frames until `done` holds (background work such as a step arriving), at most a minute.
+    fn frames_until(
+        &self,
+        app: &mut GridPilotApp,
+        done: impl Fn(&GridPilotApp) -> bool,
+    ) -> Result<(), String> {
+        let deadline = Instant::now() + std::time::Duration::from_secs(60);
+        while !done(app) {
+            if Instant::now() > deadline {
+                return Err("the window waited a minute for a step".into());
+            }
+            self.frame(app, Vec::new());
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        Ok(())
+    }
 }
 
 /// Per-frame milliseconds of `frames` consecutive animated frames of the network view (after
@@ -68,18 +127,8 @@ pub fn edit_times_ms(file: &Path, pairs: usize) -> Result<EditTimes, String> {
         .get(net.buses.len() / 2)
         .map(|b| b.name.clone())
         .ok_or("the network has no bus to move")?;
-    let ctx = warm_context();
-    let frame = |app: &mut GridPilotApp| {
-        let input = egui::RawInput {
-            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, SCREEN)),
-            ..Default::default()
-        };
-        let output = ctx.run_ui(input, |ui| {
-            app.frame_logic(ui.ctx());
-            app.frame_ui(ui);
-        });
-        std::hint::black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
-    };
+    let window = Window::new();
+    let frame = |app: &mut GridPilotApp| window.frame(app, Vec::new());
     // Settle the layout (and build the view's geometry) first.
     for _ in 0..3 {
         frame(&mut app);
@@ -142,27 +191,8 @@ pub fn play_times_ms(
     }
     app.apply_now(Command::Run(super::RunCommand::SetSpeed(1000.0)));
     app.set_step_patience(std::time::Duration::ZERO);
-    let ctx = warm_context();
-    let started = Instant::now();
-    let frame = |app: &mut GridPilotApp| {
-        let input = egui::RawInput {
-            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, SCREEN)),
-            time: Some(started.elapsed().as_secs_f64()),
-            predicted_dt: 1.0 / 60.0,
-            ..Default::default()
-        };
-        let frame_started = Instant::now();
-        let cpu_started = thread_cpu_ms();
-        let output = ctx.run_ui(input, |ui| {
-            app.frame_logic(ui.ctx());
-            app.frame_ui(ui);
-        });
-        std::hint::black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
-        let cpu_ms = thread_cpu_ms()
-            .zip(cpu_started)
-            .map(|(end, start)| end - start);
-        (frame_started.elapsed().as_secs_f64() * 1e3, cpu_ms)
-    };
+    let window = Window::new();
+    let frame = |app: &mut GridPilotApp| window.frame(app, Vec::new());
     for _ in 0..3 {
         frame(&mut app);
     }
@@ -180,6 +210,78 @@ pub fn play_times_ms(
         steps,
         seconds: playing.elapsed().as_secs_f64(),
     })
+}
+
+/// What `gridpilot bench frame` shows while it times.
+pub struct FrameSetup {
+    /// Live steps to take first (a network file).
+    pub steps: usize,
+    pub tab: super::Tab,
+    /// Tick the Safety tab's "Whole episode".
+    pub whole_episode: bool,
+    pub frames: usize,
+}
+
+/// Times `setup.frames` frames of the whole window (panels, view, bottom tab, tessellation)
+/// while the user pans the view by dragging, after `setup.steps` live steps of a network or, for
+/// an episode file, at its last step. Returns (wall, CPU) milliseconds per frame.
+pub fn full_frame_times_ms(file: &Path, setup: &FrameSetup) -> Result<Vec<FrameTime>, String> {
+    let project = Project::open(file)?;
+    let mut app = GridPilotApp::new(project, Box::new(ScriptedDialogs::default()));
+    let data_dir = std::env::temp_dir().join(format!("gridpilot-bench-{}", std::process::id()));
+    app.set_data_dir(data_dir.clone());
+    let times = time_panning(&mut app, setup);
+    drop(app);
+    let _ = std::fs::remove_dir_all(&data_dir);
+    times.map_err(|e| format!("{}: {e}", file.display()))
+}
+
+fn time_panning(app: &mut GridPilotApp, setup: &FrameSetup) -> Result<Vec<FrameTime>, String> {
+    let Some(session) = app.session() else {
+        return Err("the network cannot run".into());
+    };
+    let live = session.playback == super::Playback::Live;
+    let window = Window::new();
+    if live {
+        app.apply_now(Command::Run(super::RunCommand::SetEpisodeLength(
+            setup.steps.max(1),
+        )));
+        for step in 1..=setup.steps {
+            app.queue(Command::Run(super::RunCommand::Step));
+            window.frames_until(app, |app| {
+                app.session().is_some_and(|s| s.history.len() > step)
+            })?;
+        }
+    } else if setup.steps > 0 {
+        return Err("--steps takes a network; an episode is shown at its last step".into());
+    }
+    let last = app
+        .session()
+        .map_or(0, |s| s.history.len().saturating_sub(1));
+    app.apply_now(Command::Run(super::RunCommand::Seek(last)));
+    app.apply_now(Command::SetTab(setup.tab));
+    app.show_whole_episode(setup.whole_episode);
+    for _ in 0..3 {
+        window.frame(app, Vec::new());
+    }
+    // Press in the middle of the view and drag a few pixels a frame, back and forth.
+    let centre = app.view_rect().center();
+    let press = |pressed| egui::Event::PointerButton {
+        pos: centre,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    window.frame(app, vec![egui::Event::PointerMoved(centre), press(true)]);
+    let times = (0..setup.frames)
+        .map(|frame| {
+            let dx = 40.0 * ((frame as f32) * 0.1).sin();
+            let at = centre + egui::vec2(dx, 0.5 * dx);
+            window.frame(app, vec![egui::Event::PointerMoved(at)])
+        })
+        .collect();
+    window.frame(app, vec![press(false)]);
+    Ok(times)
 }
 
 /// CPU time this thread has used, in milliseconds (Unix).

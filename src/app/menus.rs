@@ -56,6 +56,7 @@ pub fn top_bar_ui(ui: &mut egui::Ui, app: &mut GridPilotApp) {
         {
             commands.push(Command::SetPresentation(!app.presentation));
         }
+        app.animation_progress_ui(ui);
     });
     app.commands.extend(commands);
 }
@@ -107,6 +108,13 @@ fn file_menu_ui(ui: &mut egui::Ui, app: &GridPilotApp, commands: &mut Vec<Comman
             "Export picture…",
             true,
             Command::ExportPicture,
+            commands,
+        );
+        entry(
+            ui,
+            "Export animation…",
+            has_run,
+            Command::ExportAnimation,
             commands,
         );
         entry(

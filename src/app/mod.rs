@@ -15,11 +15,14 @@ mod files;
 mod find;
 mod frame_bench;
 mod history;
+mod icon;
 mod inspector;
+mod legend;
 mod menus;
 mod notice;
 mod palette;
 mod path_dialog;
+mod pictures;
 mod plots;
 mod project;
 mod prompt;
@@ -35,7 +38,10 @@ mod worker;
 
 pub use command::{AgentFile, Command, Mode, Tab};
 pub use dialogs::{Answer, FileDialog, NativeDialogs, ScriptedDialogs};
-pub use frame_bench::{EditTimes, PlayTimes, edit_times_ms, frame_times_ms, play_times_ms};
+pub use frame_bench::{
+    EditTimes, FrameSetup, PlayTimes, edit_times_ms, frame_times_ms, full_frame_times_ms,
+    play_times_ms,
+};
 pub use history::{Columns, History, Listed, Spread, Summary};
 pub use plots::{Chart, PlotsPanel};
 pub use project::{DEFAULT_NETWORK, Project, RunRefused, RunStart};
@@ -68,6 +74,8 @@ pub struct Launch {
     pub select: Option<String>,
     /// Open the right-click menu of this element (for screenshots of Edit mode).
     pub menu: Option<String>,
+    /// Start in presentation mode.
+    pub presentation: bool,
 }
 
 /// What the window remembers between runs besides its size and its panels' (which egui
@@ -103,10 +111,15 @@ pub fn run(launch: Launch) -> Result<(), String> {
         path,
         frames: 0,
     });
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("GridPilot")
+        .with_inner_size([1400.0, 900.0]);
+    match icon::icon() {
+        Ok(icon) => viewport = viewport.with_icon(icon),
+        Err(e) => eprintln!("{e}"),
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("GridPilot")
-            .with_inner_size([1400.0, 900.0]),
+        viewport,
         renderer: if launch.wgpu {
             eframe::Renderer::Wgpu
         } else {
@@ -166,6 +179,8 @@ pub struct GridPilotApp {
     dark: bool,
     presentation: bool,
     capture: capture::PendingCapture,
+    /// The run being exported as a picture per step.
+    animation: Option<capture::Animation>,
     /// Where the network view was drawn last frame (for "Export picture…").
     view_rect: egui::Rect,
     autopilot: Option<Autopilot>,
@@ -209,6 +224,7 @@ impl GridPilotApp {
             dark: true,
             presentation: false,
             capture: capture::PendingCapture::default(),
+            animation: None,
             view_rect: egui::Rect::NOTHING,
             autopilot: None,
             log: Vec::new(),
@@ -242,6 +258,7 @@ impl GridPilotApp {
         if launch.edit {
             app.apply_now(Command::SetMode(Mode::Edit));
         }
+        app.presentation = launch.presentation;
         if let Some(tab) = &launch.tab {
             app.tab = match tab.as_str() {
                 "safety" => Tab::Safety,
@@ -281,6 +298,11 @@ impl GridPilotApp {
         self.step_patience = patience;
     }
 
+    /// Ticks or clears the Safety tab's "Whole episode" (benchmarks).
+    pub fn show_whole_episode(&mut self, whole: bool) {
+        self.safety.history = whole;
+    }
+
     /// Offers back the newest recovery copy of a network never saved that a crash left behind.
     pub fn offer_recovery(&mut self) {
         self.autosave.offer_untitled_recovery(&mut self.prompt);
@@ -289,6 +311,16 @@ impl GridPilotApp {
     /// The state after an outage the view shows instead of the run (N-1), once solved.
     pub fn shown_outage(&self) -> Option<&StepRecord> {
         self.contingencies.as_ref()?.shown_state()
+    }
+
+    /// Where the network view was drawn last frame.
+    pub fn view_rect(&self) -> egui::Rect {
+        self.view_rect
+    }
+
+    /// The network view (its last frame's detail, for tests and benchmarks).
+    pub fn view(&self) -> &canvas::NetworkView {
+        &self.view
     }
 
     /// What the window remembers between runs.
@@ -436,6 +468,8 @@ impl GridPilotApp {
             return;
         }
         let mut cursor = session.cursor;
+        // As wide as the panel: a year of steps needs every pixel to seek by.
+        ui.spacing_mut().slider_width = (ui.available_width() - 110.0).max(100.0);
         let slider = egui::Slider::new(&mut cursor, 0..=last).text("step");
         if ui.add(slider).changed() {
             self.commands.push(Command::Run(RunCommand::Seek(cursor)));
@@ -583,49 +617,13 @@ impl GridPilotApp {
         }
     }
 
-    /// Writes a finished screenshot, and drives the scripted run of `--screenshot`.
-    fn capture_logic(&mut self, ctx: &egui::Context) {
-        if let Some(done) = self.capture.poll(ctx) {
-            let message = match done {
-                Ok(path) => format!("Saved a picture to {}", path.display()),
-                Err(e) => e,
-            };
-            self.log.push(message);
-            if self.autopilot.is_some() {
-                self.closing = true;
-                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-            }
-            return;
-        }
-        let Some(autopilot) = &mut self.autopilot else {
-            return;
-        };
-        autopilot.frames += 1;
-        let session = self
-            .project
-            .session_mut()
-            .filter(|_| self.mode == Mode::Run);
-        if let Some(session) = session
-            && session.cursor < autopilot.steps
-            && !session.finished()
-        {
-            session.step();
-            ctx.request_repaint();
-        } else if autopilot.frames > 3 && !self.capture.waiting() {
-            let path = autopilot.path.clone();
-            self.capture.request(ctx, path, None);
-        } else {
-            ctx.request_repaint();
-        }
-    }
-
     fn apply_style(&self, ctx: &egui::Context) {
         ctx.set_theme(if self.dark {
             egui::Theme::Dark
         } else {
             egui::Theme::Light
         });
-        ctx.set_zoom_factor(if self.presentation { 1.6 } else { 1.0 });
+        ctx.set_zoom_factor(if self.presentation { 1.4 } else { 1.0 });
     }
 }
 
@@ -695,6 +693,56 @@ impl GridPilotApp {
     /// Draws the window, then carries out what the user did.
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         egui::Panel::top("top_bar").show(ui, |ui| menus::top_bar_ui(ui, self));
+        let presenting = self.presenting();
+        self.view.set_presenting(presenting);
+        if presenting {
+            self.presenter_panels_ui(ui);
+        } else {
+            self.panels_ui(ui);
+        }
+        // The diagram on the theme's own background (white in the light theme), which its
+        // labels also sit on.
+        let frame = egui::Frame::central_panel(ui.style()).fill(ui.visuals().extreme_bg_color);
+        egui::CentralPanel::default().frame(frame).show(ui, |ui| {
+            self.view_ui(ui);
+            self.failed_step_ui(ui);
+            self.outage_banner_ui(ui);
+            self.legend_ui(ui);
+            if !self.capture.captioning() {
+                self.notice.ui(ui, self.view_rect);
+            }
+        });
+        if let Some(prompt) = &self.prompt
+            && let Some(answer) = prompt::prompt_ui(ui.ctx(), prompt)
+        {
+            self.prompt = None;
+            self.commands.extend(answer);
+        }
+        self.find_ui(ui.ctx());
+        self.path_dialog_ui(&ui.ctx().clone());
+        self.apply_queued(&ui.ctx().clone());
+    }
+
+    /// Whether the window presents a run: the diagram takes the room, the controls shrink to
+    /// the essentials.
+    pub fn presenting(&self) -> bool {
+        self.presentation && self.mode == Mode::Run && self.project.session().is_some()
+    }
+
+    /// A presentation's one strip under the view: the essentials in a row, the timeline.
+    fn presenter_panels_ui(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::bottom("presenter_strip").show(ui, |ui| {
+            if let Some(session) = self.project.session() {
+                ui.horizontal_wrapped(|ui| {
+                    run_panel::essentials_ui(ui, session, &mut self.commands);
+                });
+            }
+            self.timeline_ui(ui);
+        });
+    }
+
+    /// The working layout: run or edit panel, inspector, and the tabs at the bottom.
+    fn panels_ui(&mut self, ui: &mut egui::Ui) {
         // Panels keep the size the user gave them whatever they show: each fills its space and
         // scrolls what does not fit, so the network view never jumps under the pointer.
         egui::Panel::left("left_panel")
@@ -715,20 +763,5 @@ impl GridPilotApp {
                 ui.set_min_size(ui.available_size());
                 self.bottom_ui(ui);
             });
-        egui::CentralPanel::default().show(ui, |ui| {
-            self.view_ui(ui);
-            self.failed_step_ui(ui);
-            self.outage_banner_ui(ui);
-            self.notice.ui(ui, self.view_rect);
-        });
-        if let Some(prompt) = &self.prompt
-            && let Some(answer) = prompt::prompt_ui(ui.ctx(), prompt)
-        {
-            self.prompt = None;
-            self.commands.extend(answer);
-        }
-        self.find_ui(ui.ctx());
-        self.path_dialog_ui(&ui.ctx().clone());
-        self.apply_queued(&ui.ctx().clone());
     }
 }

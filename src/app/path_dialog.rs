@@ -18,6 +18,7 @@ pub enum Purpose {
         previous: bool,
     },
     ExportPicture,
+    ExportAnimation,
     ExportCsv,
     Agent(super::AgentFile),
 }
@@ -31,6 +32,7 @@ impl Purpose {
             Purpose::SaveNetwork { .. } => "Save network",
             Purpose::SaveEpisode { .. } => "Save episode",
             Purpose::ExportPicture => "Export picture",
+            Purpose::ExportAnimation => "Export animation (a picture per step)",
             Purpose::ExportCsv => "Export time series",
             Purpose::Agent(super::AgentFile::LinearPolicy) => "Linear policy",
             Purpose::Agent(super::AgentFile::Schedule) => "Schedule of actions",
@@ -45,7 +47,7 @@ impl Purpose {
             Purpose::SaveNetwork { .. } | Purpose::Agent(super::AgentFile::LinearPolicy) => {
                 &["ron"]
             }
-            Purpose::ExportPicture => &["png"],
+            Purpose::ExportPicture | Purpose::ExportAnimation => &["png"],
             Purpose::ExportCsv | Purpose::Agent(super::AgentFile::Schedule) => &["csv"],
         }
     }
@@ -57,6 +59,7 @@ impl Purpose {
             Purpose::SaveNetwork { .. }
                 | Purpose::SaveEpisode { .. }
                 | Purpose::ExportPicture
+                | Purpose::ExportAnimation
                 | Purpose::ExportCsv
         )
     }

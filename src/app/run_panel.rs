@@ -30,6 +30,23 @@ pub fn run_panel_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Com
     reward_ui(ui, session);
 }
 
+/// A presentation's controls, in a row: who operates, play and step, the clock, the reward.
+pub fn essentials_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
+    if session.playback == Playback::Live {
+        agent_picker_ui(ui, session, commands);
+    } else {
+        ui.label(format!("Replaying: {}", session.agent_on_screen()));
+    }
+    ui.separator();
+    controls_ui(ui, session, commands);
+    ui.separator();
+    clock_ui(ui, session);
+    ui.separator();
+    let state = session.current();
+    ui.label(format!("Reward {:.3}", state.reward));
+    ui.label(format!("Cumulative {:.2}", session.cumulative_reward()));
+}
+
 fn agent_picker_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>) {
     egui::ComboBox::from_label("Agent")
         .selected_text(session.agent_choice.label())
@@ -144,10 +161,7 @@ fn controls_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Command>
 
 fn clock_ui(ui: &mut egui::Ui, session: &Session) {
     let state = session.current();
-    let hours = state.time_index as f64 * session.time_step_h();
-    let day = 1 + (state.step as f64 * session.time_step_h() / 24.0).floor() as usize;
-    let (h, m) = ((hours % 24.0).floor(), ((hours % 1.0) * 60.0).round());
-    ui.label(format!("Day {day}, {h:02}:{m:02}"));
+    ui.label(session.clock_label());
     ui.label(format!("Step {} of {}", state.step, session.episode_steps));
     if state.terminated || state.truncated {
         ui.colored_label(egui::Color32::from_rgb(220, 80, 60), end_reason(state));

@@ -225,6 +225,15 @@ impl Session {
     }
 
     /// Who acted at the step on screen.
+    /// The time of the step on screen: "Day 2, 08:15" (days counted from the episode's start).
+    pub fn clock_label(&self) -> String {
+        let state = self.current();
+        let hours = state.time_index as f64 * self.time_step_h();
+        let day = 1 + (state.step as f64 * self.time_step_h() / 24.0).floor() as usize;
+        let minutes = (((hours % 24.0) * 60.0).round() as usize) % (24 * 60);
+        format!("Day {day}, {:02}:{:02}", minutes / 60, minutes % 60)
+    }
+
     pub fn agent_on_screen(&self) -> &str {
         self.history.agent_at(self.cursor)
     }

@@ -96,20 +96,17 @@ fn run_keys(ctx: &egui::Context, commands: &mut Vec<Command>) {
     if consume(CTRL_SHIFT, Key::Z) || consume(Modifiers::COMMAND, Key::Z) {
         commands.push(Command::Run(RunCommand::SwapFuture));
     }
+    // A held arrow key repeats faster than frames come: every press is a step.
     let (space, right, left) = ctx.input(|i| {
         (
             i.key_pressed(Key::Space),
-            i.key_pressed(Key::ArrowRight),
-            i.key_pressed(Key::ArrowLeft),
+            i.num_presses(Key::ArrowRight),
+            i.num_presses(Key::ArrowLeft),
         )
     });
     if space {
         commands.push(Command::Run(RunCommand::TogglePlay));
     }
-    if right {
-        commands.push(Command::Run(RunCommand::Step));
-    }
-    if left {
-        commands.push(Command::Run(RunCommand::StepBack));
-    }
+    commands.extend((0..right).map(|_| Command::Run(RunCommand::Step)));
+    commands.extend((0..left).map(|_| Command::Run(RunCommand::StepBack)));
 }

@@ -1,4 +1,4 @@
-//! `gridpilot bench view|edit|play`: timings of the window, measured with no window (built
+//! `gridpilot bench view|edit|play|frame`: timings of the window, measured with no window (built
 //! with the `gui` feature).
 
 use std::path::PathBuf;
@@ -18,6 +18,9 @@ pub enum WindowBench {
     /// CPU time of the window's frames while the network plays as fast as it can (the steps
     /// run on their own thread), 1920×1080, no window.
     Play(BenchPlayArgs),
+    /// CPU time of the whole window's frames (panels, view, bottom tab) while the user pans
+    /// the view, after some live steps or at the end of an episode, 1920×1080, no window.
+    Frame(BenchFrameArgs),
 }
 
 pub fn run(bench: &WindowBench) -> Result<ExitCode, String> {
@@ -25,6 +28,7 @@ pub fn run(bench: &WindowBench) -> Result<ExitCode, String> {
         WindowBench::View(args) => bench_view(args),
         WindowBench::Edit(args) => bench_edit(args),
         WindowBench::Play(args) => bench_play(args),
+        WindowBench::Frame(args) => bench_frame(args),
     }
 }
 
@@ -65,6 +69,27 @@ pub struct BenchPlayArgs {
     /// The bottom tab shown while playing.
     #[arg(long, value_enum, default_value_t = BenchTab::Log)]
     tab: BenchTab,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchFrameArgs {
+    /// A network (.ron, .m) or an episode file (shown at its last step).
+    file: PathBuf,
+    /// Live steps to take before timing (a network file).
+    #[arg(long, default_value_t = 0, value_parser = super::count(1_000_000))]
+    steps: usize,
+    /// The bottom tab shown.
+    #[arg(long, value_enum, default_value_t = BenchTab::Plots)]
+    tab: BenchTab,
+    /// Tick the Safety tab's "Whole episode".
+    #[arg(long)]
+    whole_episode: bool,
+    /// How many frames to time.
+    #[arg(long, default_value_t = 100, value_parser = super::count(100_000))]
+    frames: usize,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -133,23 +158,77 @@ fn bench_edit(args: &BenchEditArgs) -> Result<ExitCode, String> {
 enum BenchTab {
     Plots,
     Safety,
+    Table,
     Log,
 }
 
-fn bench_play(args: &BenchPlayArgs) -> Result<ExitCode, String> {
-    let tab = match args.tab {
-        BenchTab::Plots => Tab::Plots,
-        BenchTab::Safety => Tab::Safety,
-        BenchTab::Log => Tab::Log,
+impl BenchTab {
+    fn tab(self) -> Tab {
+        match self {
+            BenchTab::Plots => Tab::Plots,
+            BenchTab::Safety => Tab::Safety,
+            BenchTab::Table => Tab::Table,
+            BenchTab::Log => Tab::Log,
+        }
+    }
+}
+
+fn bench_frame(args: &BenchFrameArgs) -> Result<ExitCode, String> {
+    let setup = gridpilot::app::FrameSetup {
+        steps: args.steps,
+        tab: args.tab.tab(),
+        whole_episode: args.whole_episode,
+        frames: args.frames,
     };
-    let measured = gridpilot::app::play_times_ms(&args.file, args.frames, args.episode_steps, tab)?;
+    let (wall, cpu): (Vec<f64>, Vec<Option<f64>>) =
+        gridpilot::app::full_frame_times_ms(&args.file, &setup)?
+            .into_iter()
+            .unzip();
+    let (median_ms, max_ms) = median_and_max(wall);
+    // The window thread's own CPU time, where the system measures it: the work of a frame
+    // without the time another process held the processor.
+    let cpu = cpu
+        .into_iter()
+        .collect::<Option<Vec<f64>>>()
+        .map(median_and_max);
+    if args.json {
+        let report = json!({
+            "file": args.file.display().to_string(),
+            "steps": args.steps,
+            "tab": format!("{:?}", args.tab).to_lowercase(),
+            "whole_episode": args.whole_episode,
+            "frames": args.frames,
+            "median_ms": median_ms,
+            "max_ms": max_ms,
+            "cpu_median_ms": cpu.map(|c| c.0),
+            "cpu_max_ms": cpu.map(|c| c.1),
+        });
+        outln!("{report}")?;
+    } else {
+        outln!(
+            "{}: a whole frame while panning takes {median_ms:.2} ms median, {max_ms:.2} ms at most over {} frames ({} of the window thread's CPU time; {:?} tab{}), 1920×1080",
+            args.file.display(),
+            args.frames,
+            cpu.map_or("unknown".to_string(), |(median, max)| format!(
+                "{median:.2} ms median, {max:.2} ms at most"
+            )),
+            args.tab,
+            if args.whole_episode {
+                ", whole episode"
+            } else {
+                ""
+            }
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_play(args: &BenchPlayArgs) -> Result<ExitCode, String> {
+    let measured =
+        gridpilot::app::play_times_ms(&args.file, args.frames, args.episode_steps, args.tab.tab())?;
     let peak_rss_mb = peak_rss_mb();
-    let cpu = measured.frames_cpu_ms.clone().map(|cpu| {
-        let max = cpu.iter().copied().fold(0.0, f64::max);
-        (median_of(cpu), max)
-    });
-    let max_ms = measured.frames_ms.iter().copied().fold(0.0, f64::max);
-    let median_ms = median_of(measured.frames_ms);
+    let cpu = measured.frames_cpu_ms.map(median_and_max);
+    let (median_ms, max_ms) = median_and_max(measured.frames_ms);
     let steps_per_s = measured.steps as f64 / measured.seconds;
     if args.json {
         let report = json!({
@@ -185,6 +264,11 @@ fn peak_rss_mb() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+fn median_and_max(times: Vec<f64>) -> (f64, f64) {
+    let max = times.iter().copied().fold(0.0, f64::max);
+    (median_of(times), max)
 }
 
 fn median_of(mut times: Vec<f64>) -> f64 {

@@ -81,6 +81,9 @@ pub struct GuiArgs {
     /// In Edit mode, open the right-click menu of this element (for screenshots).
     #[arg(long)]
     menu: Option<String>,
+    /// Start in presentation mode.
+    #[arg(long)]
+    presentation: bool,
 }
 
 #[cfg(feature = "gui")]
@@ -96,6 +99,7 @@ impl GuiArgs {
             wgpu: self.renderer == "wgpu",
             tab: self.tab,
             select: self.select,
+            presentation: self.presentation,
         }
     }
 }

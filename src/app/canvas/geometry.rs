@@ -7,6 +7,7 @@ use std::hash::{Hash, Hasher};
 
 use egui::{Pos2, Rect, pos2};
 
+use super::transform;
 use crate::model::{Device, ElementRef, NameHasher, NameMap, Network};
 
 /// Symbol size as a fraction of the typical distance between neighbouring buses.
@@ -189,6 +190,24 @@ impl Geometry {
         }
         self.key = key;
         false
+    }
+
+    /// The transform that fits the whole network in `viewport`, with room for the longest bus
+    /// bar at the side (its length depends on the zoom the fit arrives at, hence two passes).
+    pub fn fit(&self, viewport: egui::Rect) -> egui::emath::TSTransform {
+        let devices = self.bus_device_count.iter().copied().max().unwrap_or(0);
+        let first = transform::fit(
+            self.bounds_grid,
+            self.symbol_grid,
+            viewport,
+            transform::FIT_MARGIN_PX,
+        );
+        let reach_px = super::scene::bar_reach_px(devices, self.symbol_grid * first.scaling);
+        if reach_px + 8.0 <= transform::FIT_MARGIN_PX {
+            return first;
+        }
+        // A wider margin shrinks the symbols, and so the bar: the margin still holds it.
+        transform::fit(self.bounds_grid, self.symbol_grid, viewport, reach_px + 8.0)
     }
 
     /// The element a reference names, in this network.

@@ -28,7 +28,7 @@ mod mesh;
 mod overlay;
 mod paint;
 mod scene;
-mod style;
+pub mod style;
 mod transform;
 
 use egui::emath::TSTransform;
@@ -39,6 +39,7 @@ use crate::model::{ElementRef, Network, Position};
 use crate::sim::episode::StepRecord;
 use geometry::Geometry;
 use gesture::Drag;
+pub use scene::Lod;
 use scene::Scene;
 use style::Palette;
 
@@ -120,7 +121,15 @@ pub struct NetworkView {
     context: Option<ContextMenu>,
     /// Open the context menu on this frame (asked for from outside).
     open_menu_now: bool,
+    /// In a presentation names, values and glyphs appear sooner as the zoom grows.
+    presenting: bool,
+    /// What the last frame drew, at what detail.
+    last_lod: Option<Lod>,
 }
+
+/// How much sooner detail appears in a presentation: the diagram has the whole window, and a
+/// class at the back of the room must read it at the fitted zoom.
+const PRESENTATION_DETAIL: f32 = 1.8;
 
 /// What the caller puts in the context menu, for what was right-clicked.
 pub type MenuContents<'a> = &'a mut dyn FnMut(&mut Ui, &MenuTarget);
@@ -182,6 +191,7 @@ impl NetworkView {
             viewport,
             moving.as_ref().map(|(b, o)| (b.as_slice(), *o)),
         );
+        self.last_lod = Some(scene.lod);
         let (dt_s, time_s) = ui.input(|i| (i.stable_dt.min(MAX_DT_S), i.time));
         let moving_flows = self.flow.advance(net, state, &scene, dt_s);
         let selected: Vec<Element> = selection.iter().filter_map(|e| geometry.find(e)).collect();
@@ -252,7 +262,31 @@ impl NetworkView {
             viewport,
             pixels_per_point,
             moving,
+            self.detail(),
         )
+    }
+
+    /// The detail the last frame was drawn at (names, values, glyphs, flow markers).
+    pub fn last_lod(&self) -> Option<Lod> {
+        self.last_lod
+    }
+
+    /// Whether the view shows the whole network as fitted (not panned or zoomed since).
+    pub fn fitted(&self) -> bool {
+        self.fitted_viewport.is_some()
+    }
+
+    /// Presenting or not (see [`PRESENTATION_DETAIL`]).
+    pub fn set_presenting(&mut self, presenting: bool) {
+        self.presenting = presenting;
+    }
+
+    fn detail(&self) -> f32 {
+        if self.presenting {
+            PRESENTATION_DETAIL
+        } else {
+            1.0
+        }
     }
 
     /// Starts, follows and ends drags: panning with any button (the primary one in Run mode or
@@ -392,8 +426,7 @@ impl NetworkView {
         let Some(geometry) = &self.geometry else {
             return Vec::new();
         };
-        self.screen_from_grid =
-            transform::fit(geometry.bounds_grid, geometry.symbol_grid, viewport);
+        self.screen_from_grid = geometry.fit(viewport);
         let dt_s = self
             .last_frame_time_s
             .map_or(0.0, |last| (time_s - last) as f32)
@@ -405,6 +438,7 @@ impl NetworkView {
             viewport,
             ctx.pixels_per_point(),
             None,
+            self.detail(),
         );
         self.flow.advance(net, state, &scene, dt_s);
         let input = paint::FrameInput {
@@ -466,8 +500,7 @@ impl NetworkView {
         };
         match pending {
             Pending::Fit => {
-                self.screen_from_grid =
-                    transform::fit(geometry.bounds_grid, geometry.symbol_grid, viewport);
+                self.screen_from_grid = geometry.fit(viewport);
                 self.fitted_viewport = Some(viewport);
             }
             Pending::CenterOn(element) => {
@@ -494,9 +527,15 @@ impl NetworkView {
     /// The wheel (or a pinch) zooms about the pointer, a double-click fits.
     fn zoom(&mut self, ui: &mut Ui, response: &egui::Response, geometry: &Geometry) {
         let viewport = response.rect;
-        if response.double_clicked() {
-            self.screen_from_grid =
-                transform::fit(geometry.bounds_grid, geometry.symbol_grid, viewport);
+        // On empty space or on an item (whose own widget takes the click): either way it fits.
+        let double_clicked = response.double_clicked()
+            || (ui.rect_contains_pointer(viewport)
+                && ui.input(|i| {
+                    i.pointer
+                        .button_double_clicked(egui::PointerButton::Primary)
+                }));
+        if double_clicked {
+            self.screen_from_grid = geometry.fit(viewport);
             self.fitted_viewport = Some(viewport);
             return;
         }

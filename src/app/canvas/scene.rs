@@ -50,9 +50,10 @@ pub struct Lod {
 
 impl Lod {
     /// The detail for symbols `size_px` big (by the zoom) when the visible buses are on average
-    /// `spacing_px` apart on screen.
-    fn new(size_px: f32, spacing_px: f32) -> Self {
-        let detail_px = size_px.min(CROWDING * spacing_px);
+    /// `spacing_px` apart on screen; `detail` above 1 shows names and values sooner (a
+    /// presentation, where the room is the diagram's alone).
+    fn new(size_px: f32, spacing_px: f32, detail: f32) -> Self {
+        let detail_px = size_px.min(CROWDING * spacing_px) * detail;
         Lod {
             symbol_px: size_px.min(MAX_SYMBOL_PX),
             bus_bars: detail_px >= BARS_FROM_PX,
@@ -142,6 +143,7 @@ impl Scene {
         viewport: Rect,
         pixels_per_point: f32,
         moving: Option<(&[usize], Vec2)>,
+        detail: f32,
     ) -> Self {
         let size_px = geometry.symbol_grid * screen_from_grid.scaling;
         // Items just outside still show their symbols and labels at the border.
@@ -160,7 +162,7 @@ impl Scene {
             .filter(|&i| margin.contains(bus_screen[i]))
             .collect();
         let spacing_px = (viewport.area() / on_screen.len().max(1) as f32).sqrt();
-        let mut lod = Lod::new(size_px, spacing_px);
+        let mut lod = Lod::new(size_px, spacing_px, detail);
         let buses: Vec<VisibleBus> = on_screen
             .into_iter()
             .map(|index| VisibleBus {
@@ -209,6 +211,13 @@ impl Scene {
         let (t0, t1) = super::mesh::clip_segment(self.viewport, a, b)?;
         Some([a.lerp(b, t0), a.lerp(b, t1)])
     }
+}
+
+/// How far the bar of a bus with `devices` devices (and its outer glyphs) reaches either side
+/// of the bus with symbols `size_px` big: what a fitted view must leave room for.
+pub fn bar_reach_px(devices: usize, size_px: f32) -> f32 {
+    let lod = Lod::new(size_px, f32::INFINITY, 1.0);
+    0.5 * bus_bar(&lod, Pos2::ZERO, devices).width() + lod.glyph_px()
 }
 
 /// The bus bar: horizontal, long enough for the devices hanging from it; a square dot when

@@ -5,8 +5,8 @@ use egui::emath::TSTransform;
 use egui::{Pos2, Rect, Vec2};
 
 /// Empty space left around the bus positions when fitting, in screen points: room for the
-/// devices and labels of the outermost buses.
-const FIT_MARGIN_PX: f32 = 64.0;
+/// devices and labels of the outermost buses (more where a bus carries a long bar).
+pub const FIT_MARGIN_PX: f32 = 64.0;
 /// Zooming out stops when the whole diagram is this small on screen.
 const SMALLEST_DIAGRAM_PX: f32 = 60.0;
 /// Zooming in stops when one symbol (a fraction of a typical bus spacing) is this big.
@@ -14,15 +14,16 @@ const LARGEST_SYMBOL_PX: f32 = 400.0;
 /// Zoom factor per point of mouse-wheel scroll.
 const ZOOM_PER_SCROLL_PX: f32 = 1.0 / 200.0;
 
-/// The transform that shows all of `bounds_grid` centred in `viewport`. A diagram with no
-/// extent (one bus) is shown as if it spanned four symbols; an empty one (a new network) at one
-/// point per diagram unit, so new buses land where they are clicked with sensible units.
-pub fn fit(bounds_grid: Rect, symbol_grid: f32, viewport: Rect) -> TSTransform {
+/// The transform that shows all of `bounds_grid` centred in `viewport`, `margin_px` from its
+/// edges. A diagram with no extent (one bus) is shown as if it spanned four symbols; an empty
+/// one (a new network) at one point per diagram unit, so new buses land where they are clicked
+/// with sensible units.
+pub fn fit(bounds_grid: Rect, symbol_grid: f32, viewport: Rect, margin_px: f32) -> TSTransform {
     if bounds_grid.size() == Vec2::ZERO && bounds_grid.min == Pos2::ZERO {
         return centred(Pos2::ZERO, 1.0, viewport);
     }
     let extent_grid = bounds_grid.size().max(Vec2::splat(symbol_grid * 4.0));
-    let room_px = (viewport.size() - Vec2::splat(2.0 * FIT_MARGIN_PX)).max(Vec2::splat(1.0));
+    let room_px = (viewport.size() - Vec2::splat(2.0 * margin_px)).max(Vec2::splat(1.0));
     let scale = (room_px.x / extent_grid.x).min(room_px.y / extent_grid.y);
     centred(bounds_grid.center(), scale, viewport)
 }
@@ -83,7 +84,7 @@ mod tests {
     fn fit_centres_and_contains_the_bounds() {
         let bounds = Rect::from_min_max(pos2(-150.0, 0.0), pos2(240.0, 400.0));
         let viewport = Rect::from_min_size(pos2(10.0, 20.0), vec2(800.0, 600.0));
-        let t = fit(bounds, 50.0, viewport);
+        let t = fit(bounds, 50.0, viewport, FIT_MARGIN_PX);
         let shown = t * bounds;
         assert!(viewport.shrink(FIT_MARGIN_PX - 0.01).contains_rect(shown));
         assert!((shown.center() - viewport.center()).length() < 1e-3);
