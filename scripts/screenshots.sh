@@ -15,3 +15,10 @@ shot networks/case118_transmission.ron --play-steps 30 --screenshot screenshots/
 sed '/ExternalGrid/d' networks/three_bus_feeder.ron > /tmp/gridpilot-no-grid.ron
 shot /tmp/gridpilot-no-grid.ron --edit --select substation --menu substation --screenshot screenshots/edit-menu.png
 shot networks/case33bw_feeder.ron --edit --select 18 --screenshot screenshots/edit-feeder.png
+# Presentation mode: the diagram takes the window.
+shot networks/case33bw_feeder.ron --presentation --agent random --play-steps 40 --screenshot screenshots/presentation.png
+# A failed step: the two industrial loads at 8 MW collapse the feeder's voltage at step 24.
+sed 's/peak_mw: 0.42/peak_mw: 8.0/g' networks/case33bw_feeder.ron > /tmp/gridpilot-collapse.ron
+shot /tmp/gridpilot-collapse.ron --play-steps 30 --tab safety --screenshot screenshots/failed-step.png
+# N-1 on case118, with the state after the outage of branch 8-5 on the view.
+shot networks/case118_transmission.ron --play-steps 3 --tab n-1 --outage 8-5 --screenshot screenshots/n-1.png

@@ -222,10 +222,19 @@ pub struct FrameSetup {
     pub frames: usize,
 }
 
+/// What `gridpilot bench frame` measures: (wall, CPU) milliseconds.
+pub struct FrameTimes {
+    /// Each frame while the view is dragged.
+    pub panning: Vec<FrameTime>,
+    /// The slower of the two frames after switching between the light and the dark theme
+    /// (every text laid out again).
+    pub theme_switch: FrameTime,
+}
+
 /// Times `setup.frames` frames of the whole window (panels, view, bottom tab, tessellation)
 /// while the user pans the view by dragging, after `setup.steps` live steps of a network or, for
-/// an episode file, at its last step. Returns (wall, CPU) milliseconds per frame.
-pub fn full_frame_times_ms(file: &Path, setup: &FrameSetup) -> Result<Vec<FrameTime>, String> {
+/// an episode file, at its last step; then the frame after a theme switch.
+pub fn full_frame_times_ms(file: &Path, setup: &FrameSetup) -> Result<FrameTimes, String> {
     let project = Project::open(file)?;
     let mut app = GridPilotApp::new(project, Box::new(ScriptedDialogs::default()));
     let data_dir = std::env::temp_dir().join(format!("gridpilot-bench-{}", std::process::id()));
@@ -236,7 +245,7 @@ pub fn full_frame_times_ms(file: &Path, setup: &FrameSetup) -> Result<Vec<FrameT
     times.map_err(|e| format!("{}: {e}", file.display()))
 }
 
-fn time_panning(app: &mut GridPilotApp, setup: &FrameSetup) -> Result<Vec<FrameTime>, String> {
+fn time_panning(app: &mut GridPilotApp, setup: &FrameSetup) -> Result<FrameTimes, String> {
     let Some(session) = app.session() else {
         return Err("the network cannot run".into());
     };
@@ -273,7 +282,7 @@ fn time_panning(app: &mut GridPilotApp, setup: &FrameSetup) -> Result<Vec<FrameT
         modifiers: egui::Modifiers::NONE,
     };
     window.frame(app, vec![egui::Event::PointerMoved(centre), press(true)]);
-    let times = (0..setup.frames)
+    let panning = (0..setup.frames)
         .map(|frame| {
             let dx = 40.0 * ((frame as f32) * 0.1).sin();
             let at = centre + egui::vec2(dx, 0.5 * dx);
@@ -281,7 +290,20 @@ fn time_panning(app: &mut GridPilotApp, setup: &FrameSetup) -> Result<Vec<FrameT
         })
         .collect();
     window.frame(app, vec![press(false)]);
-    Ok(times)
+    if app.view().fitted() {
+        return Err("the drag did not pan the view: nothing was measured".into());
+    }
+    app.apply_now(Command::SetDark(!app.settings().dark));
+    // The style changes during the first frame: the second may be the one laid out anew.
+    let theme_switch = [(); 2]
+        .map(|()| window.frame(app, Vec::new()))
+        .into_iter()
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .unwrap_or_default();
+    Ok(FrameTimes {
+        panning,
+        theme_switch,
+    })
 }
 
 /// CPU time this thread has used, in milliseconds (Unix).

@@ -39,7 +39,7 @@ mod worker;
 pub use command::{AgentFile, Command, Mode, Tab};
 pub use dialogs::{Answer, FileDialog, NativeDialogs, ScriptedDialogs};
 pub use frame_bench::{
-    EditTimes, FrameSetup, PlayTimes, edit_times_ms, frame_times_ms, full_frame_times_ms,
+    EditTimes, FrameSetup, FrameTimes, PlayTimes, edit_times_ms, frame_times_ms, full_frame_times_ms,
     play_times_ms,
 };
 pub use history::{Columns, History, Listed, Spread, Summary};
@@ -68,8 +68,11 @@ pub struct Launch {
     pub screenshot: Option<PathBuf>,
     /// Use wgpu instead of OpenGL (glow is faster on software rendering).
     pub wgpu: bool,
-    /// The bottom tab to show: `plots`, `safety`, `validation` or `log`.
+    /// The bottom tab to show: `plots`, `safety`, `table`, `n-1`, `validation` or `log`.
     pub tab: Option<String>,
+    /// With a screenshot: run N-1 on the step reached and show the state after this branch's
+    /// outage.
+    pub outage: Option<String>,
     /// An element to select (and centre) by name.
     pub select: Option<String>,
     /// Open the right-click menu of this element (for screenshots of Edit mode).
@@ -109,6 +112,7 @@ pub fn run(launch: Launch) -> Result<(), String> {
     app_state.autopilot = launch.screenshot.clone().map(|path| Autopilot {
         steps: launch.play_steps,
         path,
+        outage: launch.outage.clone(),
         frames: 0,
     });
     let mut viewport = egui::ViewportBuilder::default()
@@ -151,6 +155,8 @@ pub fn run(launch: Launch) -> Result<(), String> {
 struct Autopilot {
     steps: usize,
     path: PathBuf,
+    /// The branch whose outage to show (after N-1 on the step reached).
+    outage: Option<String>,
     /// Frames drawn so far: the first ones lay out text and settle the panels.
     frames: usize,
 }

@@ -128,6 +128,7 @@ impl GridPilotApp {
 
     /// `--screenshot`: plays the steps asked for, then takes the whole window.
     fn autopilot_logic(&mut self, ctx: &egui::Context) {
+        let analysing = self.analysing();
         let Some(autopilot) = &mut self.autopilot else {
             return;
         };
@@ -142,12 +143,34 @@ impl GridPilotApp {
         {
             session.step();
             ctx.request_repaint();
-        } else if autopilot.frames > 3 && !self.capture.waiting() {
+        } else if autopilot.outage.is_some() {
+            self.autopilot_outage();
+            ctx.request_repaint();
+        } else if autopilot.frames > 3 && !self.capture.waiting() && !analysing {
             let path = autopilot.path.clone();
             self.capture.request(ctx, path, None, false);
         } else {
             ctx.request_repaint();
         }
+    }
+
+    /// Runs N-1 on the step reached, then asks for the outage to show once it is analysed.
+    fn autopilot_outage(&mut self) {
+        match &self.contingencies {
+            None => self.commands.push(Command::RunContingencies),
+            Some(c) if c.result().is_some() => {
+                let branch = self.autopilot.as_mut().and_then(|a| a.outage.take());
+                self.commands.push(Command::ShowContingency(branch));
+            }
+            Some(_) => {}
+        }
+    }
+
+    /// Whether N-1 or the state after an outage is being worked out.
+    fn analysing(&self) -> bool {
+        self.contingencies
+            .as_ref()
+            .is_some_and(|c| c.progress().is_some() || c.waiting())
     }
 
     /// In the top bar while an animation is exported: how far, and a way to stop.

@@ -78,9 +78,9 @@ pub struct BenchPlayArgs {
 pub struct BenchFrameArgs {
     /// A network (.ron, .m) or an episode file (shown at its last step).
     file: PathBuf,
-    /// Live steps to take before timing (a network file).
-    #[arg(long, default_value_t = 0, value_parser = super::count(1_000_000))]
-    steps: usize,
+    /// Live steps to take before timing (a network file; none by default).
+    #[arg(long, value_parser = super::count(1_000_000))]
+    steps: Option<usize>,
     /// The bottom tab shown.
     #[arg(long, value_enum, default_value_t = BenchTab::Plots)]
     tab: BenchTab,
@@ -175,15 +175,14 @@ impl BenchTab {
 
 fn bench_frame(args: &BenchFrameArgs) -> Result<ExitCode, String> {
     let setup = gridpilot::app::FrameSetup {
-        steps: args.steps,
+        steps: args.steps.unwrap_or(0),
         tab: args.tab.tab(),
         whole_episode: args.whole_episode,
         frames: args.frames,
     };
-    let (wall, cpu): (Vec<f64>, Vec<Option<f64>>) =
-        gridpilot::app::full_frame_times_ms(&args.file, &setup)?
-            .into_iter()
-            .unzip();
+    let measured = gridpilot::app::full_frame_times_ms(&args.file, &setup)?;
+    let (wall, cpu): (Vec<f64>, Vec<Option<f64>>) = measured.panning.into_iter().unzip();
+    let theme_switch_ms = measured.theme_switch.0;
     let (median_ms, max_ms) = median_and_max(wall);
     // The window thread's own CPU time, where the system measures it: the work of a frame
     // without the time another process held the processor.
@@ -194,7 +193,7 @@ fn bench_frame(args: &BenchFrameArgs) -> Result<ExitCode, String> {
     if args.json {
         let report = json!({
             "file": args.file.display().to_string(),
-            "steps": args.steps,
+            "steps": args.steps.unwrap_or(0),
             "tab": format!("{:?}", args.tab).to_lowercase(),
             "whole_episode": args.whole_episode,
             "frames": args.frames,
@@ -202,11 +201,12 @@ fn bench_frame(args: &BenchFrameArgs) -> Result<ExitCode, String> {
             "max_ms": max_ms,
             "cpu_median_ms": cpu.map(|c| c.0),
             "cpu_max_ms": cpu.map(|c| c.1),
+            "theme_switch_ms": theme_switch_ms,
         });
         outln!("{report}")?;
     } else {
         outln!(
-            "{}: a whole frame while panning takes {median_ms:.2} ms median, {max_ms:.2} ms at most over {} frames ({} of the window thread's CPU time; {:?} tab{}), 1920×1080",
+            "{}: a whole frame while panning takes {median_ms:.2} ms median, {max_ms:.2} ms at most over {} frames ({} of the window thread's CPU time; {:?} tab{}), 1920×1080; the frame after switching the theme {theme_switch_ms:.2} ms",
             args.file.display(),
             args.frames,
             cpu.map_or("unknown".to_string(), |(median, max)| format!(

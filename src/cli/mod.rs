@@ -84,6 +84,9 @@ pub struct GuiArgs {
     /// Start in presentation mode.
     #[arg(long)]
     presentation: bool,
+    /// With --screenshot: run N-1 on the step reached and show this branch's outage.
+    #[arg(long)]
+    outage: Option<String>,
 }
 
 #[cfg(feature = "gui")]
@@ -100,6 +103,7 @@ impl GuiArgs {
             tab: self.tab,
             select: self.select,
             presentation: self.presentation,
+            outage: self.outage,
         }
     }
 }
