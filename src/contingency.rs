@@ -139,6 +139,15 @@ pub fn analyse(
         .filter(|&k| net.branches[k].in_service)
         .collect();
     let splits = bridges(net);
+    let bus = net.bus_indices();
+    let loads: Vec<(usize, f64)> = net
+        .devices
+        .iter()
+        .filter_map(|d| match d {
+            Device::Load(l) if l.in_service => Some((bus[d.bus()], l.p_mw)),
+            _ => None,
+        })
+        .collect();
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let results = Mutex::new(Vec::with_capacity(outages.len()));
@@ -146,7 +155,7 @@ pub fn analyse(
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
             scope.spawn(|| {
-                let mut solver = match Solver::new(net) {
+                let mut solver = match Solver::new(net, &base) {
                     Ok(solver) => solver,
                     Err(e) => {
                         *failed.lock().expect("no thread panics holding it") = Some(e);
@@ -160,9 +169,9 @@ pub fn analyse(
                         break;
                     }
                     let k = outages[i];
-                    let solved = solver.solve(options, &base, k, splits[k]);
+                    let solved = solver.solve(options, k, splits[k]);
                     match solved {
-                        Ok(result) => mine.push(assess(net, k, &result, &base)),
+                        Ok(result) => mine.push(assess(net, k, &result, &base, &loads)),
                         Err(e) => {
                             *failed.lock().expect("no thread panics holding it") = Some(e);
                             break;
@@ -210,38 +219,29 @@ pub fn analyse(
 /// the outages that leave it whole, another takes the ones that split it, and a copy of the
 /// network has the branch taken out in turn.
 pub struct Solver {
-    whole: Outages,
-    split: PowerFlow,
+    outages: Outages,
     net: Network,
 }
 
 impl Solver {
-    pub fn new(net: &Network) -> Result<Self, PowerFlowError> {
+    /// A solver of `net`'s outages from `base`, its solution with every branch in.
+    pub fn new(net: &Network, base: &PowerFlowResult) -> Result<Self, PowerFlowError> {
         Ok(Solver {
-            whole: PowerFlow::new(net)?.outages(net)?,
-            split: PowerFlow::new(net)?,
+            outages: PowerFlow::new(net)?.outages(net, base)?,
             net: net.clone(),
         })
     }
 
-    /// The state with branch `k` out, solved warm from `base` (the solution with it in);
-    /// `splits` says the outage cuts buses off. A warm start that fails gets a fresh solve
-    /// (flat start, then DC angles).
+    /// The state with branch `k` out, solved warm from the base; `splits` says the outage
+    /// cuts buses off. A warm start that fails gets a fresh solve (flat start, then DC
+    /// angles).
     pub fn solve(
         &mut self,
         options: &SolveOptions,
-        base: &PowerFlowResult,
         k: usize,
         splits: bool,
     ) -> Result<PowerFlowResult, PowerFlowError> {
-        let warm = if splits {
-            self.net.branches[k].in_service = false;
-            let result = self.split.solve_warm(&self.net, options, base);
-            self.net.branches[k].in_service = true;
-            result?
-        } else {
-            self.whole.solve(&self.net, options, k, base)
-        };
+        let warm = self.outages.solve(&self.net, options, k, splits);
         if warm.converged {
             return Ok(without(warm, k));
         }
@@ -268,12 +268,14 @@ pub fn solve_alone(
     PowerFlow::new(net)?.solve(&outaged, options)
 }
 
-/// What an outage's solution breaks that the case before it (`base`) did not, or breaks worse.
+/// What an outage's solution breaks that the case before it (`base`) did not, or breaks worse;
+/// `loads` are the in-service loads as (bus, MW), for the load lost with the buses cut off.
 fn assess(
     net: &Network,
     k: usize,
     result: &PowerFlowResult,
     base: &PowerFlowResult,
+    loads: &[(usize, f64)],
 ) -> Contingency {
     let mut c = Contingency {
         branch: net.branches[k].name.clone(),
@@ -312,15 +314,9 @@ fn assess(
         }
     }
     if !c.islanded_buses.is_empty() {
-        let bus = net.bus_indices();
-        c.load_lost_mw = net
-            .devices
+        c.load_lost_mw = loads
             .iter()
-            .filter_map(|d| match d {
-                Device::Load(l) if l.in_service => Some((bus[d.bus()], l.p_mw)),
-                _ => None,
-            })
-            .filter(|&(b, _)| dead[b])
+            .filter(|&&(b, _)| dead[b])
             .fold(0.0, |total, (_, p)| total + p);
     }
     c.overloads.sort_by(|a, b| b.1.total_cmp(&a.1));

@@ -22,9 +22,9 @@ fn agrees_with_fresh_solves(net: &Network) {
     let options = SolveOptions::default();
     let base = PowerFlow::new(net).unwrap().solve(net, &options).unwrap();
     let splits = bridges(net);
-    let mut solver = Solver::new(net).unwrap();
+    let mut solver = Solver::new(net, &base).unwrap();
     for k in (0..net.branches.len()).filter(|&k| net.branches[k].in_service) {
-        let warm = solver.solve(&options, &base, k, splits[k]).unwrap();
+        let warm = solver.solve(&options, k, splits[k]).unwrap();
         let fresh = solve_alone(net, &options, k).unwrap();
         let name = &net.branches[k].name;
         assert_eq!(warm.converged, fresh.converged, "{name}");

@@ -166,8 +166,8 @@ fn post_outage_state(
     let mut pf = crate::powerflow::PowerFlow::new(net).map_err(|e| e.to_string())?;
     let base = pf.solve(net, options).map_err(|e| e.to_string())?;
     let splits = bridges(net)[k];
-    let result = Solver::new(net)
-        .and_then(|mut solver| solver.solve(options, &base, k, splits))
+    let result = Solver::new(net, &base)
+        .and_then(|mut solver| solver.solve(options, k, splits))
         .map_err(|e| e.to_string())?;
     let mut outaged = net.clone();
     outaged.branches[k].in_service = false;

@@ -39,8 +39,8 @@ mod worker;
 pub use command::{AgentFile, Command, Mode, Tab};
 pub use dialogs::{Answer, FileDialog, NativeDialogs, ScriptedDialogs};
 pub use frame_bench::{
-    EditTimes, FrameSetup, FrameTimes, PlayTimes, edit_times_ms, frame_times_ms, full_frame_times_ms,
-    play_times_ms,
+    EditTimes, FrameSetup, FrameTimes, PlayTimes, edit_times_ms, frame_times_ms,
+    full_frame_times_ms, play_times_ms,
 };
 pub use history::{Columns, History, Listed, Spread, Summary};
 pub use plots::{Chart, PlotsPanel};

@@ -127,10 +127,22 @@ fn read_device(dev: &Device, b: usize, base: f64, input: &mut SolverInput) {
 
 /// Marks the buses no in-service branch path joins to a slack bus as isolated.
 fn isolate_dead_buses(input: &mut SolverInput) {
+    let dead = dead_buses(input, None);
+    for (b, _) in dead.iter().enumerate().filter(|(_, dead)| **dead) {
+        input.types[b] = BusType::Isolated;
+        input.vm_setpoint_pu[b] = 0.0;
+    }
+}
+
+/// Per bus, whether no path of the input's branches (but the stamp `without`) joins it to a
+/// slack bus.
+pub fn dead_buses(input: &SolverInput, without: Option<usize>) -> Vec<bool> {
     let n = input.types.len();
     let mut components = BusComponents::new(n);
-    for s in &input.stamps {
-        components.join(s.from, s.to);
+    for (p, s) in input.stamps.iter().enumerate() {
+        if Some(p) != without {
+            components.join(s.from, s.to);
+        }
     }
     let mut live = vec![false; n];
     for b in 0..n {
@@ -138,10 +150,5 @@ fn isolate_dead_buses(input: &mut SolverInput) {
             live[components.root(b)] = true;
         }
     }
-    for b in 0..n {
-        if !live[components.root(b)] {
-            input.types[b] = BusType::Isolated;
-            input.vm_setpoint_pu[b] = 0.0;
-        }
-    }
+    (0..n).map(|b| !live[components.root(b)]).collect()
 }

@@ -31,6 +31,20 @@ pub trait SparseLu {
 
     /// Overwrites `rhs` with the solution `x` of `A x = rhs`.
     fn solve_in_place(&mut self, rhs: &mut [f64]) -> Result<(), LinearSolveError>;
+
+    /// Keeps the current factorisation as a reference for [`SparseLu::refactorize_columns`].
+    fn keep_as_reference(&mut self) {}
+
+    /// Factorises values that differ from the reference's only in the columns `changed`,
+    /// recomputing only the part of the factors they reach. Returns false, having done
+    /// nothing, where this is not possible (no reference): factorise in full then.
+    fn refactorize_columns(
+        &mut self,
+        _values: &[f64],
+        _changed: &[usize],
+    ) -> Result<bool, LinearSolveError> {
+        Ok(false)
+    }
 }
 
 /// faer's sparse LU (COLAMD ordering, supernodal or simplicial by size), single-threaded.

@@ -51,37 +51,72 @@ impl Default for SolveOptions {
 /// A network solved with one branch out at a time, from a solution with it in (the case
 /// before the outage). The branch keeps its place in the admittance pattern with no
 /// admittance, so the symbolic factorisation is the same for every outage and only the
-/// branch's values change between them. An outage that splits the network cannot be solved
-/// this way: use [`PowerFlow::solve_warm`] on the network with the branch out.
+/// branch's values change between them. Buses an outage cuts off from every external grid
+/// keep their places too, their equations replaced by "no change" and their voltage zero.
 pub struct Outages {
     pf: PowerFlow,
+    /// The solution with every branch in, each outage's start.
+    base: PowerFlowResult,
     /// The stamp taken out, and its admittance.
     out: Option<(usize, ybus::BranchAdmittance, f64)>,
 }
 
 impl Outages {
-    /// Solves `net` (the network this was prepared for) with branch `k` out, from `start`.
+    /// Solves `net` (the network this was prepared for) with branch `k` out, from the
+    /// solution with it in; `splits` says whether the outage cuts buses off (see
+    /// [`crate::contingency::bridges`]), which needs looking for them.
     pub fn solve(
         &mut self,
         net: &Network,
         options: &SolveOptions,
         k: usize,
-        start: &PowerFlowResult,
+        splits: bool,
     ) -> PowerFlowResult {
         let input = &mut self.pf.input;
         if let Some((p, y, dc)) = self.out.take() {
             input.stamps[p].y = y;
             input.stamps[p].dc_susceptance = dc;
         }
-        if let Some(p) = input.stamp_branch.iter().position(|&b| b == k) {
+        let stamp = input.stamp_branch.iter().position(|&b| b == k);
+        if let Some(p) = stamp {
             let stamp = &mut input.stamps[p];
             self.out = Some((p, stamp.y, stamp.dc_susceptance));
             stamp.y = ybus::BranchAdmittance::default();
             stamp.dc_susceptance = 0.0;
         }
+        let dead = match stamp {
+            Some(p) if splits => compile::dead_buses(input, Some(p)),
+            _ => Vec::new(),
+        };
+        let ends = stamp.map(|p| [input.stamps[p].from, input.stamps[p].to]);
         self.pf.ybus.refill(&input.stamps, &input.shunt_y);
-        self.pf.warm_start(start);
-        self.pf.solve_near(net, options)
+        self.pf.warm_start(&self.base);
+        self.pf.newton.cut_off(&dead);
+        // Buses cut off change more of the Jacobian than the branch's ends.
+        if let Some(ends) = ends.filter(|_| dead.is_empty()) {
+            self.pf.newton.start_near_reference(&self.pf.ybus, &ends);
+        }
+        // Cut-off buses are de-energised: no voltage, and their devices deliver nothing.
+        let pf = &mut self.pf;
+        let cut: Vec<(usize, BusType)> = (0..dead.len())
+            .filter(|&b| dead[b])
+            .map(|b| {
+                (
+                    b,
+                    std::mem::replace(&mut pf.input.types[b], BusType::Isolated),
+                )
+            })
+            .collect();
+        for &(b, _) in &cut {
+            pf.v[b] = C64::default();
+        }
+        let result = self.pf.solve_near(net, options);
+        for (b, kind) in cut {
+            self.pf.input.types[b] = kind;
+        }
+        self.pf.newton.cut_off(&[]);
+        self.pf.newton.forget_start();
+        result
     }
 }
 
@@ -193,12 +228,21 @@ impl PowerFlow {
         Ok(if dc.converged { dc } else { flat })
     }
 
-    /// Prepares to solve `net` with one branch out at a time (see [`Outages`]).
-    pub fn outages(mut self, net: &Network) -> Result<Outages, PowerFlowError> {
+    /// Prepares to solve `net` with one branch out at a time from `base`, its solution with
+    /// every branch in (see [`Outages`]). The Jacobian at `base` is factorised here once;
+    /// each outage's first factorisation recomputes only the part its branch changes.
+    pub fn outages(
+        mut self,
+        net: &Network,
+        base: &PowerFlowResult,
+    ) -> Result<Outages, PowerFlowError> {
         self.pinned_q_mvar.fill(None);
         self.update(net)?;
+        self.warm_start(base);
+        self.newton.keep_reference(&self.ybus, &self.v)?;
         Ok(Outages {
             pf: self,
+            base: base.clone(),
             out: None,
         })
     }

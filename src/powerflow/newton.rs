@@ -58,7 +58,16 @@ pub struct Newton {
     pq: Vec<usize>,
     /// For each Jacobian entry: the Ybus entry it derives from, and which part.
     jac_source: Vec<(usize, Part)>,
+    /// For each Jacobian entry: its row and column (equation and unknown).
+    jac_at: Vec<(u32, u32)>,
     jac_values: Vec<f64>,
+    /// Per unknown, whether its bus is cut off for this solve (see [`Newton::cut_off`]).
+    cut_off: Vec<bool>,
+    /// Per bus, its angle and magnitude unknowns ([`NONE`] where it has none).
+    unknowns: Vec<[u32; 2]>,
+    /// The unknowns whose Jacobian columns alone differ from the reference's at the start of
+    /// the next solve (see [`Newton::start_near_reference`]).
+    near_reference: Option<Vec<usize>>,
     lu: Box<dyn SparseLu + Send>,
     // Workspace reused across iterations and solves.
     current: Vec<C64>,
@@ -68,6 +77,9 @@ pub struct Newton {
     vm: Vec<f64>,
     va: Vec<f64>,
 }
+
+/// No unknown (a bus without an angle or magnitude among the unknowns).
+const NONE: u32 = u32::MAX;
 
 /// |x| without `hypot`'s overflow guard, which voltages near 1 p.u. do not need and which
 /// costs more than the rest of a small network's Jacobian.
@@ -96,6 +108,7 @@ impl Newton {
         let mut jac_col_ptr = vec![0];
         let mut jac_row_idx = Vec::new();
         let mut jac_source = Vec::new();
+        let mut jac_at = Vec::new();
         // Columns: angles of pvpq buses, then magnitudes of pq buses. Rows within a column: P
         // equations then Q equations, each in bus order, so they come out sorted.
         let columns = pvpq
@@ -109,6 +122,7 @@ impl Newton {
                     if let Some(row) = positions[ybus.row_idx[nz]] {
                         jac_row_idx.push(row);
                         jac_source.push((nz, part));
+                        jac_at.push((row as u32, (jac_col_ptr.len() - 1) as u32));
                     }
                 }
             }
@@ -116,8 +130,16 @@ impl Newton {
         }
         let dim = pvpq.len() + pq.len();
         lu.analyze(dim, &jac_col_ptr, &jac_row_idx)?;
+        let place = |p: Option<usize>| p.map_or(NONE, |p| p as u32);
+        let unknowns = (0..ybus.n)
+            .map(|i| [place(angle_pos[i]), place(magnitude_pos[i])])
+            .collect();
         Ok(Newton {
             jac_values: vec![0.0; jac_row_idx.len()],
+            jac_at,
+            cut_off: Vec::new(),
+            unknowns,
+            near_reference: None,
             current: vec![C64::default(); ybus.n],
             d_angle: vec![C64::default(); ybus.values.len()],
             d_magnitude: vec![C64::default(); ybus.values.len()],
@@ -129,6 +151,54 @@ impl Newton {
             jac_source,
             lu,
         })
+    }
+
+    /// Factorises the Jacobian at `v` and keeps it as the reference the solves after
+    /// [`Newton::start_near_reference`] refactorise from.
+    pub fn keep_reference(&mut self, ybus: &Ybus, v: &[C64]) -> Result<(), LinearSolveError> {
+        ybus.mul_into(v, &mut self.current);
+        self.fill_jacobian(ybus, v);
+        self.lu.factorize(&self.jac_values)?;
+        self.lu.keep_as_reference();
+        Ok(())
+    }
+
+    /// The next solve starts from the reference's voltages, and its admittances differ from
+    /// the reference's only at the buses `changed` (a branch out between them): the Jacobian
+    /// then differs only in their rows, so its first factorisation recomputes just the
+    /// columns of their neighbours' unknowns and what depends on them.
+    pub fn start_near_reference(&mut self, ybus: &Ybus, changed: &[usize]) {
+        let mut columns = Vec::new();
+        for &bus in changed {
+            for nz in ybus.col_ptr[bus]..ybus.col_ptr[bus + 1] {
+                let unknowns = self.unknowns[ybus.row_idx[nz]];
+                columns.extend(
+                    unknowns
+                        .into_iter()
+                        .filter(|&u| u != NONE)
+                        .map(|u| u as usize),
+                );
+            }
+        }
+        self.near_reference = Some(columns);
+    }
+
+    /// Forgets a [`Newton::start_near_reference`] the solve did not use (it converged at its
+    /// start).
+    pub fn forget_start(&mut self) {
+        self.near_reference = None;
+    }
+
+    /// Leaves the buses marked `dead` (by bus) out of the next solves, their voltage zero,
+    /// keeping the Jacobian's pattern and symbolic factorisation: their equations become
+    /// `Δx = 0`. An outage that cuts buses off is solved this way without a new analysis.
+    /// An empty slice brings every bus back.
+    pub fn cut_off(&mut self, dead: &[bool]) {
+        self.cut_off.clear();
+        if dead.iter().any(|&d| d) {
+            let unknowns = self.pvpq.iter().chain(&self.pq);
+            self.cut_off.extend(unknowns.map(|&i| dead[i]));
+        }
     }
 
     /// Solves `V · conj(Ybus · V) = sbus` for the unknown magnitudes and angles, starting from
@@ -240,7 +310,14 @@ impl Newton {
     ) -> Result<(), LinearSolveError> {
         if refresh {
             self.fill_jacobian(ybus, v);
-            self.lu.factorize(&self.jac_values)?;
+            let near = self.near_reference.take();
+            let partly = match &near {
+                Some(columns) => self.lu.refactorize_columns(&self.jac_values, columns)?,
+                None => false,
+            };
+            if !partly {
+                self.lu.factorize(&self.jac_values)?;
+            }
         }
         self.lu.solve_in_place(&mut self.mismatch)?;
         // The solve overwrote the mismatch F with J⁻¹F; the update is its negative.
@@ -267,6 +344,14 @@ impl Newton {
         }
         for (c, &i) in self.pq.iter().enumerate() {
             self.mismatch[npvpq + c] = s(i).im;
+        }
+        for (m, _) in self
+            .mismatch
+            .iter_mut()
+            .zip(&self.cut_off)
+            .filter(|(_, cut)| **cut)
+        {
+            *m = 0.0;
         }
         // `f64::max` drops a NaN, so a NaN anywhere is carried through explicitly.
         self.mismatch.iter().fold(0.0_f64, |m, x| {
@@ -303,6 +388,19 @@ impl Newton {
                 Part::QAngle => self.d_angle[nz].im,
                 Part::QMagnitude => self.d_magnitude[nz].im,
             };
+        }
+        if !self.cut_off.is_empty() {
+            self.identity_for_cut_off();
+        }
+    }
+
+    /// The rows and columns of cut-off unknowns become those of the identity (their entries
+    /// were computed from zero voltages, so they are not numbers).
+    fn identity_for_cut_off(&mut self) {
+        for (value, &(row, col)) in self.jac_values.iter_mut().zip(&self.jac_at) {
+            if self.cut_off[row as usize] || self.cut_off[col as usize] {
+                *value = if row == col { 1.0 } else { 0.0 };
+            }
         }
     }
 }
