@@ -55,6 +55,10 @@ fn replays_from(env: &mut Environment, timeline: &mut Timeline, records: &[StepR
     }
     assert_eq!(again.bus_vm_pu, records[k].bus_vm_pu, "state at {k}");
     assert_eq!(again.soc_mwh, records[k].soc_mwh, "state at {k}");
+    assert_eq!(
+        again.applied_action, records[k].applied_action,
+        "setpoints, taps and switches at {k}"
+    );
     for recorded in &records[k + 1..] {
         let result = env.step(&recorded.requested_action);
         timeline.record(env, &recorded.requested_action);
@@ -147,5 +151,29 @@ fn a_recorded_step_rebuilds_the_network_that_solves_to_it() {
                 b.vm_pu
             );
         }
+    }
+}
+
+#[test]
+fn tap_positions_a_random_agent_moved_come_back() {
+    let random =
+        |env: &Environment| -> Box<dyn Agent> { Box::new(RandomAgent::new(env.action_space(), 5)) };
+    let net = network("three_bus_feeder.ron").runnable();
+    let (mut env, mut timeline, records) = run(net, 24, 5, random);
+    let tap = env
+        .action_space()
+        .iter()
+        .position(|c| c.name == "transformer.tap")
+        .expect("the transformer's tap is an action");
+    let taps: Vec<f64> = records[1..]
+        .iter()
+        .map(|r| r.requested_action[tap])
+        .collect();
+    assert!(
+        taps.windows(2).any(|w| w[0] != w[1]),
+        "the tap moved: {taps:?}"
+    );
+    for k in [records.len() - 2, 12, 3, 0] {
+        replays_from(&mut env, &mut timeline, &records, k);
     }
 }

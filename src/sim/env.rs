@@ -12,7 +12,7 @@ use super::reward::{self, RewardTerms};
 use super::safety::{self, Severity, Violation, ViolationKind};
 use super::series::{self, DeviceProfile, Driven, ProfileError};
 use super::spaces::Component;
-use crate::model::{Device, Network, Scenario};
+use crate::model::{Branch, BranchKind, Device, Network, Scenario};
 use crate::powerflow::{PowerFlow, PowerFlowError, PowerFlowResult, SolveOptions};
 
 /// Why an environment cannot be built or reset.
@@ -82,9 +82,11 @@ pub struct StepResult {
 /// that step exactly, so stepping on gives what it gave then, bit for bit.
 #[derive(Debug, Clone)]
 pub struct EnvState {
-    /// The network's setpoints, states of charge and switch states (its scenario, which never
-    /// changes, is left out).
-    net: Network,
+    /// What steps change in the network: its devices (setpoints, states of charge) and, per
+    /// branch, whether it is in service and its tap position. Names, buses and impedances never
+    /// change in an episode, so a state of a 10,000-bus network stays small.
+    devices: Vec<Device>,
+    branches: Vec<(bool, Option<i32>)>,
     rng: [u8; 49],
     protection: Option<ProtectionState>,
     time_index: usize,
@@ -100,6 +102,17 @@ impl EnvState {
     /// The step the environment was at.
     pub fn step(&self) -> usize {
         self.step
+    }
+}
+
+/// A branch's tap position, if it has a tap changer.
+fn tap_position(branch: &Branch) -> Option<i32> {
+    match &branch.kind {
+        BranchKind::Transformer {
+            tap_changer: Some(changer),
+            ..
+        } => Some(changer.position),
+        _ => None,
     }
 }
 
@@ -222,16 +235,10 @@ impl Environment {
 
     /// The state now, to come back to with [`Environment::restore`].
     pub fn state(&self) -> EnvState {
-        let net = Network {
-            name: self.net.name.clone(),
-            base_mva: self.net.base_mva,
-            buses: self.net.buses.clone(),
-            branches: self.net.branches.clone(),
-            devices: self.net.devices.clone(),
-            scenario: None,
-        };
+        let branches = self.net.branches.iter();
         EnvState {
-            net,
+            devices: self.net.devices.clone(),
+            branches: branches.map(|b| (b.in_service, tap_position(b))).collect(),
             rng: self.rng.serialize_state(),
             protection: self.protection.clone(),
             time_index: self.time_index,
@@ -246,9 +253,20 @@ impl Environment {
 
     /// Goes back (or forward) to a state taken from this environment.
     pub fn restore(&mut self, state: &EnvState) {
-        let scenario = self.net.scenario.take();
-        self.net.clone_from(&state.net);
-        self.net.scenario = scenario;
+        self.net.devices.clone_from(&state.devices);
+        for (branch, &(in_service, tap)) in self.net.branches.iter_mut().zip(&state.branches) {
+            branch.in_service = in_service;
+            if let (
+                BranchKind::Transformer {
+                    tap_changer: Some(changer),
+                    ..
+                },
+                Some(position),
+            ) = (&mut branch.kind, tap)
+            {
+                changer.position = position;
+            }
+        }
         self.rng = ChaCha12Rng::deserialize_state(&state.rng);
         self.protection.clone_from(&state.protection);
         self.time_index = state.time_index;
