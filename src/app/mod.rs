@@ -122,6 +122,9 @@ pub fn run(launch: Launch) -> Result<(), String> {
         Ok(icon) => viewport = viewport.with_icon(icon),
         Err(e) => eprintln!("{e}"),
     }
+    let scratch_settings = launch.screenshot.as_ref().map(|_| {
+        std::env::temp_dir().join(format!("gridpilot-screenshot-{}.ron", std::process::id()))
+    });
     let options = eframe::NativeOptions {
         viewport,
         renderer: if launch.wgpu {
@@ -130,12 +133,10 @@ pub fn run(launch: Launch) -> Result<(), String> {
             eframe::Renderer::Glow
         },
         // A picture for the documentation shows the app as it comes, not as a user left it.
-        persistence_path: launch.screenshot.as_ref().map(|_| {
-            std::env::temp_dir().join(format!("gridpilot-screenshot-{}.ron", std::process::id()))
-        }),
+        persistence_path: scratch_settings.clone(),
         ..Default::default()
     };
-    eframe::run_native(
+    let ran = eframe::run_native(
         "GridPilot",
         options,
         Box::new(move |cc| {
@@ -147,8 +148,11 @@ pub fn run(launch: Launch) -> Result<(), String> {
             }
             Ok(Box::new(app_state))
         }),
-    )
-    .map_err(|e| format!("cannot open the window: {e}"))
+    );
+    if let Some(scratch) = scratch_settings {
+        let _ = std::fs::remove_file(scratch);
+    }
+    ran.map_err(|e| format!("cannot open the window: {e}"))
 }
 
 /// Plays a number of steps, saves a screenshot of the whole window, then closes it.
