@@ -11,6 +11,7 @@ pub mod app;
 pub mod contingency;
 pub mod edit;
 pub mod io;
+pub mod layout;
 pub mod model;
 pub mod powerflow;
 pub mod sim;

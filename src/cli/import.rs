@@ -1,4 +1,4 @@
-//! `gridpilot import`: MATPOWER case to GridPilot network file.
+//! `gridpilot import`: MATPOWER case to GridPilot network file, laid out to be read.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,15 +15,8 @@ pub struct ImportArgs {
 }
 
 pub fn run(args: &ImportArgs) -> Result<ExitCode, String> {
-    let net = super::read_network(&args.file)?;
-    gridpilot::io::save_network(&net, &args.output)
-        .map_err(|e| format!("{}: cannot write the file: {e}", args.output.display()))?;
-    outln!(
-        "wrote {}: {} buses, {} branches, {} devices",
-        args.output.display(),
-        net.buses.len(),
-        net.branches.len(),
-        net.devices.len()
-    )?;
-    Ok(ExitCode::SUCCESS)
+    let mut net = super::read_network(&args.file)?;
+    // MATPOWER cases carry no coordinates.
+    super::layout::lay_out(&mut net, None)?;
+    super::write_network(&net, &args.output)
 }

@@ -8,6 +8,7 @@ mod bench;
 mod bench_window;
 mod contingency;
 mod import;
+mod layout;
 mod pf;
 mod run;
 
@@ -34,8 +35,10 @@ pub struct Cli {
 enum Command {
     /// Solve one AC power flow from a flat start and print the result.
     Pf(pf::PfArgs),
-    /// Convert a MATPOWER case into a GridPilot network file.
+    /// Convert a MATPOWER case into a GridPilot network file, laid out to be read.
     Import(import::ImportArgs),
+    /// Lay a network's diagram out anew (all of it, or the buses named).
+    Layout(layout::LayoutArgs),
     /// List a network's action and observation components with bounds and units.
     Spaces(run::SpacesArgs),
     /// Run an episode with an agent and print a summary or one JSON object per step.
@@ -153,6 +156,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Gui(args)) => gridpilot::app::run(args.launch()).map(|()| ExitCode::SUCCESS),
         Some(Command::Pf(args)) => pf::run(&args),
         Some(Command::Import(args)) => import::run(&args),
+        Some(Command::Layout(args)) => layout::run(&args),
         Some(Command::Spaces(args)) => run::spaces(&args),
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Replay(args)) => run::replay(&args),
@@ -164,6 +168,20 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
 /// Reads a network file, turning any failure into its message.
 fn read_network(path: &Path) -> Result<Network, String> {
     load_network(path).map_err(|e| e.to_string())
+}
+
+/// Writes a network file, atomically, and says what it holds.
+fn write_network(net: &Network, path: &Path) -> Result<ExitCode, String> {
+    gridpilot::io::save_network(net, path)
+        .map_err(|e| format!("{}: cannot write the file: {e}", path.display()))?;
+    outln!(
+        "wrote {}: {} buses, {} branches, {} devices",
+        path.display(),
+        net.buses.len(),
+        net.branches.len(),
+        net.devices.len()
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Prepares a power flow, naming the file in any validation message.
