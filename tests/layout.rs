@@ -135,7 +135,7 @@ fn import_and_layout_on_the_command_line() {
         out.to_str().unwrap(),
     ]);
     assert!(imported.status.success());
-    let said = String::from_utf8_lossy(&imported.stderr);
+    let said = String::from_utf8_lossy(&imported.stdout);
     assert!(said.contains("laid out 118 buses force-directed"), "{said}");
     let net = load_network(&out).unwrap();
     assert!(crossings(&Graph::of_network(&net), &positions(&net)) < 60);

@@ -16,6 +16,7 @@ pub struct ImportArgs {
 
 pub fn run(args: &ImportArgs) -> Result<ExitCode, String> {
     let mut net = super::read_network(&args.file)?;
+    super::check_output(&args.output)?;
     // MATPOWER cases carry no coordinates.
     super::layout::lay_out(&mut net, None)?;
     super::write_network(&net, &args.output)

@@ -26,6 +26,7 @@ pub struct LayoutArgs {
 
 pub fn run(args: &LayoutArgs) -> Result<ExitCode, String> {
     let mut net = super::read_network(&args.file)?;
+    super::check_output(&args.output)?;
     if let Some(only) = &args.only
         && let Some(unknown) = only
             .iter()
@@ -58,7 +59,7 @@ pub fn lay_out(net: &mut Network, only: Option<&[String]>) -> Result<(), String>
         .iter()
         .map(|b| [b.position.x, b.position.y])
         .collect();
-    eprintln!(
+    outln!(
         "laid out {} buses {} in {:.2} s: {} branch crossings",
         only.map_or(net.buses.len(), <[String]>::len),
         match kind {
@@ -67,6 +68,5 @@ pub fn lay_out(net: &mut Network, only: Option<&[String]>) -> Result<(), String>
         },
         started.elapsed().as_secs_f64(),
         crossings(&graph, &xy)
-    );
-    Ok(())
+    )
 }

@@ -170,6 +170,25 @@ fn read_network(path: &Path) -> Result<Network, String> {
     load_network(path).map_err(|e| e.to_string())
 }
 
+/// Refuses at once an output that cannot be written (a missing folder, a path that is not a
+/// file), before any work whose result it would lose.
+fn check_output(path: &Path) -> Result<(), String> {
+    let fail =
+        |why: &dyn std::fmt::Display| format!("{}: cannot write the file: {why}", path.display());
+    let target = gridpilot::io::writable_target(path).map_err(|e| fail(&e))?;
+    let folder = match target.parent() {
+        Some(f) if !f.as_os_str().is_empty() => f,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(fail(&format_args!(
+            "the folder {} does not exist",
+            folder.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Writes a network file, atomically, and says what it holds.
 fn write_network(net: &Network, path: &Path) -> Result<ExitCode, String> {
     gridpilot::io::save_network(net, path)
