@@ -530,3 +530,65 @@ fn running_an_edited_network_starts_a_new_episode_and_keeps_the_old_one_saveable
     assert_eq!(old.steps.len(), 6);
     assert!(old.network.device("shunt1").is_none());
 }
+
+fn positions(net: &Network) -> Vec<(f64, f64)> {
+    net.buses
+        .iter()
+        .map(|b| (b.position.x, b.position.y))
+        .collect()
+}
+
+/// Frames until `done`, giving the layout's thread time to work.
+fn frames_until(harness: &mut Harness<'_, GridPilotApp>, done: impl Fn(&GridPilotApp) -> bool) {
+    for _ in 0..600 {
+        if done(harness.state()) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+    panic!("the layout did not finish");
+}
+
+#[test]
+fn an_automatic_layout_is_one_edit_that_undo_takes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = anm6(dir.path());
+    let before = positions(&network(&harness));
+    // The Edit menu (the first "Edit" in the top bar; the second is the mode switch).
+    harness.get_all_by_label("Edit").next().unwrap().click();
+    harness.run_steps(2);
+    harness.get_by_label("Automatic layout").click();
+    frames_until(&mut harness, |app| {
+        app.project.document.undo_label() == Some("automatic layout")
+    });
+    let after = positions(&network(&harness));
+    assert_ne!(after, before);
+    // ANM6-Easy is a feeder: drawn as a tree from the grid's bus, its trunk in one row.
+    assert_eq!(after[0], (0.0, 0.0), "bus0, the source, starts the diagram");
+    harness.get_by_label("Undo: automatic layout").click();
+    harness.run_steps(2);
+    assert_eq!(positions(&network(&harness)), before);
+}
+
+#[test]
+fn a_layout_under_way_can_be_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cases/case1354pegase.m");
+    let mut harness = app_on(Project::open(&case).unwrap(), Vec::new(), dir.path());
+    harness.state_mut().queue(Command::SetMode(Mode::Edit));
+    harness.run_steps(2);
+    let before = positions(&network(&harness));
+    harness
+        .state_mut()
+        .queue(Command::AutoLayout { selection: false });
+    harness.run_steps(1);
+    harness.get_by_label("Cancel layout").click();
+    frames_until(&mut harness, |app| {
+        app.log
+            .iter()
+            .any(|l| l.contains("The layout was cancelled"))
+    });
+    assert_eq!(positions(&network(&harness)), before);
+    assert_eq!(harness.state().project.document.undo_label(), None);
+}

@@ -53,6 +53,8 @@ impl GridPilotApp {
             Command::Copy => self.copy(ctx),
             Command::Paste(text) => self.paste(text),
             Command::SelectAll => self.selection = select_all(self.project.document.network()),
+            Command::AutoLayout { selection } => self.start_layout(selection),
+            Command::CancelLayout => self.cancel_layout(),
             Command::Select(selection) => self.selection = selection,
             Command::Focus(element) => {
                 self.view.center_on(element.clone());

@@ -82,6 +82,11 @@ pub enum Command {
     SaveEpisode,
     /// Saves the recording set aside when edits started a new run.
     SavePreviousEpisode,
+    /// Lays the network out anew (`selection`: only the selected buses), as one edit.
+    AutoLayout {
+        selection: bool,
+    },
+    CancelLayout,
     ExportPicture,
     /// Asks where to write a picture per step of the run, from the step on screen.
     ExportAnimation,

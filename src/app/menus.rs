@@ -57,6 +57,7 @@ pub fn top_bar_ui(ui: &mut egui::Ui, app: &mut GridPilotApp) {
             commands.push(Command::SetPresentation(!app.presentation));
         }
         app.animation_progress_ui(ui);
+        app.layout_progress_ui(ui);
     });
     app.commands.extend(commands);
 }
@@ -156,6 +157,13 @@ fn edit_menu_ui(ui: &mut egui::Ui, app: &GridPilotApp, commands: &mut Vec<Comman
         );
         entry(ui, "Delete", selected, Command::DeleteSelection, commands);
         entry(ui, "Select all", true, Command::SelectAll, commands);
+        ui.separator();
+        let idle = app.layout_job.is_none();
+        let layout = |selection| Command::AutoLayout { selection };
+        entry(ui, "Automatic layout", idle, layout(false), commands);
+        let buses = !app.selection.buses().is_empty();
+        let label = "Automatic layout of the selected buses";
+        entry(ui, label, idle && buses, layout(true), commands);
     });
 }
 

@@ -5,6 +5,7 @@
 //! did; [`GridPilotApp::apply`] carries the commands out once per frame.
 
 mod apply;
+mod auto_layout;
 pub mod canvas;
 mod capture;
 mod command;
@@ -191,6 +192,8 @@ pub struct GridPilotApp {
     capture: capture::PendingCapture,
     /// The run being exported as a picture per step.
     animation: Option<capture::Animation>,
+    /// Edit → Automatic layout, while it runs.
+    layout_job: Option<auto_layout::LayoutJob>,
     /// Where the network view was drawn last frame (for "Export picture…").
     view_rect: egui::Rect,
     autopilot: Option<Autopilot>,
@@ -235,6 +238,7 @@ impl GridPilotApp {
             presentation: false,
             capture: capture::PendingCapture::default(),
             animation: None,
+            layout_job: None,
             view_rect: egui::Rect::NOTHING,
             autopilot: None,
             log: Vec::new(),
@@ -697,6 +701,7 @@ impl GridPilotApp {
             ctx.request_repaint_after(due);
         }
         self.capture_logic(ctx);
+        self.layout_logic(ctx);
         self.title_logic(ctx);
     }
 
