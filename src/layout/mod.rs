@@ -6,6 +6,7 @@
 mod force;
 mod graph;
 mod quadtree;
+mod tidy;
 mod tree;
 
 use std::sync::atomic::AtomicBool;
@@ -18,6 +19,8 @@ use crate::model::{Device, Network, Position};
 pub const SPACING: f64 = 100.0;
 /// Buses closer than this many spacings are pushed apart.
 const CLOSEST: f64 = 0.25;
+/// Buses closer than this many spacings to a branch they are not on are moved off it.
+const CLEARANCE: f64 = 0.06;
 
 /// The user cancelled the layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -104,7 +107,10 @@ pub fn lay_out(
     }
     // In diagram units, the natural length is `unit` among fixed buses, else the spacing.
     let natural = if some_fixed { unit } else { SPACING };
-    push_apart(&mut xy, fixed, CLOSEST * natural);
+    tidy::push_apart(&mut xy, fixed, CLOSEST * natural);
+    tidy::off_branches(graph, &mut xy, fixed, CLEARANCE * natural);
+    // Moving buses off branches can bring some too close again.
+    tidy::push_apart(&mut xy, fixed, CLOSEST * natural);
     Ok((xy, Kind::Force))
 }
 
@@ -139,82 +145,4 @@ fn median_length(graph: &Graph, xy: &[[f64; 2]]) -> f64 {
 
 fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
     (a[0] - b[0]).hypot(a[1] - b[1])
-}
-
-/// Moves free buses closer than `closest` to another apart (each pair shares the move, a
-/// fixed bus does not move), a few rounds over a grid of cells `closest` wide.
-fn push_apart(xy: &mut [[f64; 2]], fixed: &[bool], closest: f64) {
-    const ROUNDS: usize = 30;
-    let cell = |p: [f64; 2]| {
-        (
-            (p[0] / closest).floor() as i64,
-            (p[1] / closest).floor() as i64,
-        )
-    };
-    for _ in 0..ROUNDS {
-        let mut grid: std::collections::BTreeMap<(i64, i64), Vec<usize>> = Default::default();
-        for (i, &p) in xy.iter().enumerate() {
-            grid.entry(cell(p)).or_default().push(i);
-        }
-        let mut moved = false;
-        for i in 0..xy.len() {
-            let (cx, cy) = cell(xy[i]);
-            for dx in -1..=1 {
-                for dy in -1..=1 {
-                    let Some(others) = grid.get(&(cx + dx, cy + dy)) else {
-                        continue;
-                    };
-                    for &j in others.iter().filter(|&&j| j > i) {
-                        moved |= separate(xy, fixed, i, j, closest);
-                    }
-                }
-            }
-        }
-        if !moved {
-            return;
-        }
-    }
-}
-
-/// Pushes buses i and j to `closest` apart if nearer; whether anything moved.
-fn separate(xy: &mut [[f64; 2]], fixed: &[bool], i: usize, j: usize, closest: f64) -> bool {
-    let d = [xy[j][0] - xy[i][0], xy[j][1] - xy[i][1]];
-    let dist = d[0].hypot(d[1]);
-    if dist >= closest || (fixed[i] && fixed[j]) {
-        return false;
-    }
-    // Coincident buses part along a direction of their own.
-    let unit = if dist > 1e-9 {
-        [d[0] / dist, d[1] / dist]
-    } else {
-        let t = (i * 31 + j) as f64;
-        [t.cos(), t.sin()]
-    };
-    let gap = closest - dist;
-    let (share_i, share_j) = match (fixed[i], fixed[j]) {
-        (true, _) => (0.0, gap),
-        (_, true) => (gap, 0.0),
-        _ => (0.5 * gap, 0.5 * gap),
-    };
-    xy[i] = [xy[i][0] - unit[0] * share_i, xy[i][1] - unit[1] * share_i];
-    xy[j] = [xy[j][0] + unit[0] * share_j, xy[j][1] + unit[1] * share_j];
-    true
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn buses_too_close_are_pushed_apart_and_fixed_ones_stay() {
-        let mut xy = vec![[0.0, 0.0], [1.0, 0.0], [1.0, 0.0], [500.0, 0.0]];
-        let fixed = [true, false, false, false];
-        push_apart(&mut xy, &fixed, 40.0);
-        assert_eq!(xy[0], [0.0, 0.0]);
-        for i in 0..4 {
-            for j in i + 1..4 {
-                assert!(distance(xy[i], xy[j]) >= 40.0 - 1e-6, "{i} {j}: {xy:?}");
-            }
-        }
-    }
 }
