@@ -5,12 +5,17 @@
 
 - networks/case33bw_feeder.ron: the Baran & Wu 33-bus feeder with two solar farms, a wind
   turbine and a battery, loads following built-in daily shapes with seeded noise.
+- networks/case14_classroom.ron and networks/case30_classroom.ron: the textbook IEEE 14- and
+  30-bus systems over a day, loads following daily shapes, with ratings and protection as
+  below (case30's own MATPOWER ratings, lower than its flows, replaced; case14 has none) and
+  upper voltage limits of 1.1 p.u. (case14's 1.06 is below its own generators' setpoints).
 - networks/case118_transmission.ron (+ case118_loads.csv): IEEE 118 with loads following a
   daily curve from a CSV file, overload protection on, and thermal ratings (the case has none)
   set at 120 % of the largest flow each branch carries over a do-nothing day, at least 20 MVA,
   rounded up to 5 MVA: doing nothing is safe, while redispatch and switching can overload.
 """
 import json
+import re
 import math
 import subprocess
 from pathlib import Path
@@ -118,20 +123,59 @@ def transmission():
     day = ("        time_step_h: 0.25,\n        steps_per_cycle: 96,\n        episode_steps: 96,\n"
            "        profiles: [\n" + profiles + "\n        ],\n")
     ron = ron.replace('name: "case118"', 'name: "case118_transmission"', 1)
-    target = ROOT / "networks" / "case118_transmission.ron"
+    rated(ron, "case118_transmission.ron", day,
+          "// IEEE 118-bus system with thermal ratings (120 % of the largest flow over a do-nothing\n"
+          "// day, at least 20 MVA) and overload protection; loads follow case118_loads.csv over a\n"
+          "// day in 15-minute steps. Made by scripts/make_networks.py.\n")
+
+
+PROTECTION = ("        protection: (overload_steps: 3, hard_limit_pct: 200.0, cooldown_steps: 10,"
+              " max_lost_pct: 50.0),\n")
+
+
+def rated(ron, file, day, comment):
+    """Writes the network with `day` as its scenario, thermal ratings for the branches that have
+    none (120 % of the largest flow over a do-nothing day, at least 20 MVA, rounded up to
+    5 MVA) and overload protection."""
+    target = ROOT / "networks" / file
     target.write_text(close_network(ron, "", day))
     for name, s_mva in largest_daily_flows(target).items():
         start = ron.index(f'name: "{name}",')
-        at = ron.index("rating_mva: None,", start)
-        ron = ron[:at] + f"rating_mva: {rating(s_mva)}," + ron[at + len("rating_mva: None,"):]
-    protection = ("        protection: (overload_steps: 3, hard_limit_pct: 200.0, cooldown_steps: 10,"
-                  " max_lost_pct: 50.0),\n")
-    target.write_text(
-        "// IEEE 118-bus system with thermal ratings (120 % of the largest flow over a do-nothing\n"
-        "// day, at least 20 MVA) and overload protection; loads follow case118_loads.csv over a\n"
-        "// day in 15-minute steps. Made by scripts/make_networks.py.\n"
-        + close_network(ron, "", day + protection))
+        end = ron.index("),", start)
+        at = ron.find("rating_mva: None,", start, end)
+        if at >= 0:
+            ron = ron[:at] + f"rating_mva: {rating(s_mva)}," + ron[at + len("rating_mva: None,"):]
+    target.write_text(comment + close_network(ron, "", day + PROTECTION))
+
+
+def classroom(case, title):
+    """A classic textbook case over a day: loads follow the built-in daily shapes (every other
+    one commercial, the rest residential) peaking at the case's own values, with ratings and
+    protection as case118's."""
+    ron = imported(case)
+    result = json.loads(subprocess.run([GRIDPILOT, "pf", f"/tmp/{case}.ron", "--json"],
+                                       check=True, capture_output=True).stdout)
+    loads = [d for d in result["devices"] if d["kind"] == "load"]
+    profiles = "\n".join(
+        f'            (device: "{d["name"]}", series: Daily(shape: '
+        f'{"Commercial" if k % 2 else "Residential"}, peak_mw: {d["p_mw"]}, noise_pct: 3.0)),'
+        for k, d in enumerate(loads) if d["p_mw"] > 0)
+    day = ("        time_step_h: 0.25,\n        steps_per_cycle: 96,\n        episode_steps: 96,\n"
+           "        profiles: [\n" + profiles + "\n        ],\n")
+    name = f"{case}_classroom"
+    ron = ron.replace(f'name: "{case}"', f'name: "{name}"', 1)
+    # Every branch rated by its own flows (case30's MATPOWER ratings are below them), and
+    # upper voltage limits no lower than the voltages the case's generators hold.
+    ron = re.sub(r"rating_mva: [0-9.]+,", "rating_mva: None,", ron)
+    ron = re.sub(r"vmax_pu: [0-9.]+,", "vmax_pu: 1.1,", ron)
+    rated(ron, f"{name}.ron", day,
+          f"// {title} over a day in 15-minute steps: loads follow daily shapes peaking at the\n"
+          "// case's values; every branch rated at 120 % of its largest flow over a do-nothing\n"
+          "// day (at least 20 MVA); upper voltage limits 1.1 p.u.; overload protection on.\n"
+          "// Made by scripts/make_networks.py.\n")
 
 
 feeder()
 transmission()
+classroom("case14", "IEEE 14-bus system")
+classroom("case30", "IEEE 30-bus system")

@@ -22,3 +22,6 @@ sed 's/peak_mw: 0.42/peak_mw: 8.0/g' networks/case33bw_feeder.ron > /tmp/gridpil
 shot /tmp/gridpilot-collapse.ron --play-steps 30 --tab safety --screenshot screenshots/failed-step.png
 # N-1 on case118, with the state after the outage of branch 8-5 on the view.
 shot networks/case118_transmission.ron --play-steps 3 --tab n-1 --outage 8-5 --screenshot screenshots/n-1.png
+# The classroom classics.
+shot networks/case14_classroom.ron --play-steps 40 --screenshot screenshots/case14.png
+shot networks/case30_classroom.ron --play-steps 40 --screenshot screenshots/case30.png

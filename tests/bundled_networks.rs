@@ -83,6 +83,8 @@ fn scenario_networks_run_a_quiet_day_when_left_alone() {
     // Ratings and devices were chosen so that doing nothing is safe; agents make it eventful.
     assert!(do_nothing_day("case33bw_feeder.ron").is_empty());
     assert!(do_nothing_day("case118_transmission.ron").is_empty());
+    assert!(do_nothing_day("case14_classroom.ron").is_empty());
+    assert!(do_nothing_day("case30_classroom.ron").is_empty());
     // ANM6-Easy is built to be violated: its night wind overloads the transformer.
     assert!(!do_nothing_day("anm6_easy.ron").is_empty());
 }
