@@ -25,3 +25,10 @@ shot networks/case118_transmission.ron --play-steps 3 --tab n-1 --outage 8-5 --s
 # The classroom classics.
 shot networks/case14_classroom.ron --play-steps 40 --screenshot screenshots/case14.png
 shot networks/case30_classroom.ron --play-steps 40 --screenshot screenshots/case30.png
+# Imported and laid out: case1354pegase and case9241pegase, fitted, then zoomed in on a bus.
+for case in case1354pegase case9241pegase; do
+    "$bin" import "../shared/cases/$case.m" -o "/tmp/gridpilot-$case.ron" >/dev/null 2>&1
+    shot "/tmp/gridpilot-$case.ron" --screenshot "screenshots/$case.png"
+done
+shot /tmp/gridpilot-case1354pegase.ron --focus 4231 --screenshot screenshots/case1354pegase-zoom.png
+shot /tmp/gridpilot-case9241pegase.ron --focus 4231 --screenshot screenshots/case9241pegase-zoom.png

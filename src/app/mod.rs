@@ -74,8 +74,10 @@ pub struct Launch {
     /// With a screenshot: run N-1 on the step reached and show the state after this branch's
     /// outage.
     pub outage: Option<String>,
-    /// An element to select (and centre) by name.
+    /// An element to select by name.
     pub select: Option<String>,
+    /// An element to select and centre, zoomed in until names can be read.
+    pub focus: Option<String>,
     /// Open the right-click menu of this element (for screenshots of Edit mode).
     pub menu: Option<String>,
     /// Start in presentation mode.
@@ -288,6 +290,12 @@ impl GridPilotApp {
                 .find_element(name)
                 .ok_or(format!("nothing is named '{name}'"))?;
             app.apply_now(Command::Select(Selection::single(element)));
+        }
+        if let Some(name) = &launch.focus {
+            let element = app
+                .find_element(name)
+                .ok_or(format!("nothing is named '{name}'"))?;
+            app.apply_now(Command::Focus(element));
         }
         if let Some(name) = &launch.menu {
             let element = app

@@ -87,6 +87,9 @@ pub struct GuiArgs {
     /// Start in presentation mode.
     #[arg(long)]
     presentation: bool,
+    /// Select this bus, branch or device and centre it, zoomed in until names can be read.
+    #[arg(long)]
+    focus: Option<String>,
     /// With --screenshot: run N-1 on the step reached and show this branch's outage.
     #[arg(long)]
     outage: Option<String>,
@@ -107,6 +110,7 @@ impl GuiArgs {
             select: self.select,
             presentation: self.presentation,
             outage: self.outage,
+            focus: self.focus,
         }
     }
 }
