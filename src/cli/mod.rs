@@ -35,7 +35,8 @@ pub struct Cli {
 enum Command {
     /// Solve one AC power flow from a flat start and print the result.
     Pf(pf::PfArgs),
-    /// Convert a MATPOWER case into a GridPilot network file, laid out to be read.
+    /// Convert a MATPOWER case or a pandapower network into a GridPilot network file, laid out
+    /// to be read.
     Import(import::ImportArgs),
     /// Lay a network's diagram out anew (all of it, or the buses named).
     Layout(layout::LayoutArgs),

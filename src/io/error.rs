@@ -12,7 +12,7 @@ pub enum LoadError {
     Empty { path: PathBuf },
     #[error("{}: not a text file (invalid UTF-8 at byte {offset})", path.display())]
     NotText { path: PathBuf, offset: usize },
-    #[error("{}: unknown file type '.{extension}': expected a .ron network or a .m MATPOWER case", path.display())]
+    #[error("{}: unknown file type '.{extension}': expected a .ron network, a .m MATPOWER case or a .json pandapower network", path.display())]
     UnknownKind { path: PathBuf, extension: String },
     /// A syntax or content error at a line (and column, where the format reports one).
     #[error("{}:{line}{}: {message}", path.display(), column.map(|c| format!(":{c}")).unwrap_or_default())]

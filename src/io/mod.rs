@@ -9,6 +9,7 @@ mod episode_file;
 mod error;
 pub mod matpower;
 mod network_file;
+mod pandapower;
 mod timeseries_csv;
 
 pub use agent_file::{agent_from_spec, read_linear_policy};
@@ -31,6 +32,7 @@ pub fn load_network(path: &Path) -> Result<Network, LoadError> {
     let parse: fn(&str, &Path) -> Result<Network, ParseError> = match path.extension() {
         Some(e) if e == "ron" => |text, _| network_from_ron(text),
         Some(e) if e == "m" => |text, path| matpower::parse(text, &case_name(path)),
+        Some(e) if e == "json" => |text, path| pandapower::parse(text, &case_name(path)),
         Some(e) if e == "episode" => {
             return Err(LoadError::Content {
                 path: path.to_path_buf(),
