@@ -32,3 +32,7 @@ for case in case1354pegase case9241pegase; do
 done
 shot /tmp/gridpilot-case1354pegase.ron --focus 4231 --screenshot screenshots/case1354pegase-zoom.png
 shot /tmp/gridpilot-case9241pegase.ron --focus 4231 --screenshot screenshots/case9241pegase-zoom.png
+# The networks from pandapower.
+for net in ieee13_powergrid ieee34_powergrid networked_microgrids cigre_mv_der; do
+    shot "networks/$net.ron" --play-steps 12 --screenshot "screenshots/$net.png"
+done
