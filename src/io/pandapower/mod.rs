@@ -180,6 +180,18 @@ fn geo(table: &Table, row: usize) -> Option<Position> {
     })
 }
 
+/// Refuses an element whose `column` holds something other than zero: `what` it would model,
+/// which GridPilot does not.
+fn refuse_nonzero(table: &Table, row: usize, column: &str, what: &str) -> Result<(), ParseError> {
+    match table.optional(row, column)? {
+        Some(v) if v != 0.0 => {
+            let why = format!("has {what} ('{column}' {v}), which GridPilot does not model");
+            Err(table_error(table, row, &why))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn table_error(table: &Table, row: usize, what: &str) -> ParseError {
     ParseError::at(0, format!("{} {} {what}", table.name, table.index[row]))
 }
@@ -214,13 +226,7 @@ impl Switches {
                 }
                 Some("l" | "t") => {}
                 Some("b") => {
-                    if table.optional(row, "z_ohm")?.is_some_and(|z| z != 0.0) {
-                        return Err(table_error(
-                            table,
-                            row,
-                            "has an impedance, which GridPilot does not model for switches",
-                        ));
-                    }
+                    refuse_nonzero(table, row, "z_ohm", "a switch impedance")?;
                     let from = buses.get(table, row, "bus")?.0.clone();
                     let to = buses.get(table, row, "element")?.0.clone();
                     switches
@@ -272,16 +278,7 @@ fn read_lines(
         let name = names.pick(table, row);
         let (from, vn_kv) = buses.get(table, row, "from_bus")?.clone();
         let to = buses.get(table, row, "to_bus")?.0.clone();
-        if table
-            .optional(row, "g_us_per_km")?
-            .is_some_and(|g| g != 0.0)
-        {
-            return Err(table_error(
-                table,
-                row,
-                "has a shunt conductance (g_us_per_km), which GridPilot does not model",
-            ));
-        }
+        refuse_nonzero(table, row, "g_us_per_km", "a shunt conductance")?;
         let length = table.number(row, "length_km")?;
         let parallel = table.number(row, "parallel")?;
         let z_base = vn_kv * vn_kv / net.base_mva;
@@ -337,23 +334,14 @@ fn read_trafos(
         let name = names.pick(table, row);
         let (hv, vn_hv_bus) = buses.get(table, row, "hv_bus")?.clone();
         let (lv, vn_lv_bus) = buses.get(table, row, "lv_bus")?.clone();
-        for column in ["pfe_kw", "i0_percent"] {
-            if table.optional(row, column)?.is_some_and(|v| v != 0.0) {
-                let what =
-                    format!("has magnetising losses ('{column}'), which GridPilot does not model");
-                return Err(table_error(table, row, &what));
-            }
-        }
-        if table
-            .optional(row, "tap_step_degree")?
-            .is_some_and(|v| v != 0.0)
-        {
-            return Err(table_error(
-                table,
-                row,
-                "is a phase-shifting tap changer, which GridPilot does not model",
-            ));
-        }
+        refuse_nonzero(table, row, "pfe_kw", "magnetising losses")?;
+        refuse_nonzero(table, row, "i0_percent", "a magnetising current")?;
+        refuse_nonzero(
+            table,
+            row,
+            "tap_step_degree",
+            "a phase-shifting tap changer",
+        )?;
         let sn_mva = table.number(row, "sn_mva")?;
         let parallel = table.number(row, "parallel")?;
         let (mut vn_hv, mut vn_lv) = (
@@ -485,18 +473,14 @@ fn read_loads(
     names: &mut Names,
 ) -> Result<(), ParseError> {
     for row in 0..table.len() {
+        // GridPilot's loads are constant power.
         for column in [
             "const_z_p_percent",
             "const_i_p_percent",
             "const_z_q_percent",
             "const_i_q_percent",
         ] {
-            if table.optional(row, column)?.is_some_and(|v| v != 0.0) {
-                let what = format!(
-                    "depends on voltage ('{column}'); GridPilot's loads are constant power"
-                );
-                return Err(table_error(table, row, &what));
-            }
+            refuse_nonzero(table, row, column, "a voltage-dependent part")?;
         }
         let (p_mw, q_mvar) = scaled(table, row)?;
         net.devices.push(Device::Load(Load {
