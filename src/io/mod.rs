@@ -9,7 +9,7 @@ mod episode_file;
 mod error;
 pub mod matpower;
 mod network_file;
-mod pandapower;
+pub mod pandapower;
 mod timeseries_csv;
 
 pub use agent_file::{agent_from_spec, read_linear_policy};

@@ -1,9 +1,9 @@
 //! Fuzzing the readers on stable Rust, by structured mutation of real files: GridPilot's own
-//! networks, MATPOWER cases, a recorded episode, a policy and a schedule are mutated (bytes,
-//! lines, numbers swapped for NaN or 1e308, names emptied, truncations, splices) and fed to
-//! the reader and on to what the program does next with what it read (validation, a power
-//! flow, a few environment steps, an agent acting). A panic is a failure; so is an input that
-//! takes too long.
+//! networks, MATPOWER cases, pandapower networks, a recorded episode, a policy and a schedule
+//! are mutated (bytes, lines, numbers swapped for NaN or 1e308, names emptied, truncations,
+//! splices) and fed to the reader and on to what the program does next with what it read
+//! (validation, a power flow, a few environment steps, an agent acting). A panic is a
+//! failure; so is an input that takes too long.
 //!
 //! Shared by the quick run in `cargo test` (`tests/fuzz.rs`) and the long one
 //! (`cargo run --release --example fuzz -- --seconds 3600`).
@@ -262,6 +262,11 @@ pub fn targets(root: &Path) -> Vec<Target> {
     .map(|c| read(&format!("../shared/cases/{c}")))
     .filter(|b| !b.is_empty())
     .collect();
+    let pandapower: Vec<Vec<u8>> = ["ieee13.json", "cigre_mv_der.json", "case33bw_pp.json"]
+        .iter()
+        .map(|f| read(&format!("../shared/networks-pandapower/{f}")))
+        .filter(|b| !b.is_empty())
+        .collect();
     let networks: Vec<Vec<u8>> = ["networks/anm6_easy.ron", "networks/three_bus_feeder.ron"]
         .iter()
         .map(|p| read(p))
@@ -280,6 +285,15 @@ pub fn targets(root: &Path) -> Vec<Target> {
             name: "network",
             seeds: networks.clone(),
             run: run_network,
+        },
+        Target {
+            name: "pandapower",
+            seeds: if pandapower.is_empty() {
+                networks.clone()
+            } else {
+                pandapower
+            },
+            run: run_pandapower,
         },
         Target {
             name: "episode",
@@ -318,6 +332,17 @@ fn run_matpower(input: &[u8]) -> bool {
         return false;
     };
     let Ok(net) = io::matpower::parse(text, "case") else {
+        return false;
+    };
+    solve(&net);
+    true
+}
+
+fn run_pandapower(input: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(input) else {
+        return false;
+    };
+    let Ok(net) = io::pandapower::parse(text, "net") else {
         return false;
     };
     solve(&net);
