@@ -82,10 +82,6 @@ impl Graph {
         })
     }
 
-    pub fn edge_count(&self) -> usize {
-        self.targets.len() / 2
-    }
-
     pub fn degree(&self, i: usize) -> usize {
         self.start[i + 1] - self.start[i]
     }
@@ -135,7 +131,7 @@ mod tests {
     #[test]
     fn parallel_edges_and_self_loops_are_merged_away() {
         let g = Graph::new(3, [(0, 1, false), (1, 0, true), (2, 2, true), (1, 2, true)]);
-        assert_eq!(g.edge_count(), 2);
+        assert_eq!(g.edges().count(), 2);
         assert_eq!(g.edges().collect::<Vec<_>>(), vec![(0, 1), (1, 2)]);
         // The closed one of the two branches between 0 and 1 is kept.
         assert_eq!(g.edges_of(0).collect::<Vec<_>>(), vec![(1, true)]);

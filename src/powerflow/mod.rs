@@ -247,21 +247,6 @@ impl PowerFlow {
         })
     }
 
-    /// Solves the network starting from `start`, a solution of a network with the same
-    /// elements (another topology, say); buses cut off from every external grid are
-    /// de-energised.
-    pub fn solve_warm(
-        &mut self,
-        net: &Network,
-        options: &SolveOptions,
-        start: &PowerFlowResult,
-    ) -> Result<PowerFlowResult, PowerFlowError> {
-        self.pinned_q_mvar.fill(None);
-        self.update(net)?;
-        self.warm_start(start);
-        Ok(self.solve_near(net, options))
-    }
-
     /// Newton from the voltages set, keeping the Jacobian while it works (no reactive limits,
     /// so no rebuilding: this cannot fail).
     fn solve_near(&mut self, net: &Network, options: &SolveOptions) -> PowerFlowResult {
