@@ -132,6 +132,8 @@ impl GridPilotApp {
     /// discarded).
     fn replace_project(&mut self, mut project: Project, run: bool) {
         self.autosave.forget(&self.project.document);
+        // An export shows the run it started on, not the next one.
+        self.stop_animation();
         // Nothing of a live run is lost with the window's file: say where it is kept.
         if let Some(session) = self.project.session()
             && session.playback == super::Playback::Live
