@@ -152,3 +152,17 @@ fn bad_pandapower_files_are_refused_with_the_element_named() {
     file["_object"].as_object_mut().unwrap().remove("bus");
     refused(read(&file.to_string()), &["no 'bus' table"]);
 }
+
+#[test]
+fn storage_with_its_minimum_above_its_capacity_is_refused() {
+    // Found by fuzzing: it used to panic.
+    let result = with_table("storage", |t| {
+        let c = column(t, "min_e_mwh");
+        t["data"][0][c] = Value::from(1e15);
+    });
+    let message = result.unwrap_err();
+    assert!(
+        message.contains("storage 0") && message.contains("min_e_mwh"),
+        "{message}"
+    );
+}

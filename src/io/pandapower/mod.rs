@@ -633,6 +633,10 @@ fn read_storage(
             .filter(|e| *e > 0.0)
             .unwrap_or_else(|| capability.p_max_mw.max(-capability.p_min_mw).max(1e-3));
         let soc_min_mwh = table.optional(row, "min_e_mwh")?.unwrap_or(0.0).max(0.0);
+        if soc_min_mwh > soc_max_mwh {
+            let what = format!("has min_e_mwh {soc_min_mwh} above its capacity {soc_max_mwh} MWh");
+            return Err(table_error(table, row, &what));
+        }
         let soc_pct = table.optional(row, "soc_percent")?.unwrap_or(50.0);
         net.devices.push(Device::Storage(Storage {
             name: names.pick(table, row),
