@@ -57,30 +57,25 @@ pub fn parse(text: &str, name: &str) -> Result<Network, ParseError> {
         check_std_types(&file, &file.table(kind)?, kind)?;
     }
     let switches = Switches::read(&file.table("switch")?, &buses)?;
-    let mut names = Names::default();
-    read_lines(
-        &file.table("line")?,
-        &buses,
-        &switches,
+    let mut import = Import {
+        net,
+        buses,
+        switches,
         f_hz,
-        &mut net,
-        &mut names,
-    )?;
-    read_trafos(
-        &file.table("trafo")?,
-        &buses,
-        &switches,
-        &mut net,
-        &mut names,
-    )?;
-    switches.bus_switches(&mut net, &mut names);
-    read_loads(&file.table("load")?, &buses, &mut net, &mut names)?;
-    read_sgens(&file.table("sgen")?, &buses, &mut net, &mut names)?;
-    read_gens(&file.table("gen")?, &buses, &mut net, &mut names)?;
-    read_storage(&file.table("storage")?, &buses, &mut net, &mut names)?;
-    read_shunts(&file.table("shunt")?, &buses, &mut net, &mut names)?;
-    read_ext_grids(&file.table("ext_grid")?, &buses, &mut net, &mut names)?;
-    Ok(net)
+        names: Names::default(),
+    };
+    import.lines(&file.table("line")?)?;
+    import.trafos(&file.table("trafo")?)?;
+    import
+        .switches
+        .bus_switches(&mut import.net, &mut import.names);
+    import.loads(&file.table("load")?)?;
+    import.sgens(&file.table("sgen")?)?;
+    import.gens(&file.table("gen")?)?;
+    import.storage(&file.table("storage")?)?;
+    import.shunts(&file.table("shunt")?)?;
+    import.ext_grids(&file.table("ext_grid")?)?;
+    Ok(import.net)
 }
 
 /// Refuses an element whose standard type the file does not define (its values could not
@@ -95,6 +90,304 @@ fn check_std_types(file: &File, table: &Table, kind: &str) -> Result<(), ParseEr
         }
     }
     Ok(())
+}
+
+/// What a network is being built from and into: the buses read, the switches, and the names
+/// given so far.
+struct Import {
+    net: Network,
+    buses: Buses,
+    switches: Switches,
+    f_hz: f64,
+    names: Names,
+}
+
+impl Import {
+    fn lines(&mut self, table: &Table) -> Result<(), ParseError> {
+        for row in 0..table.len() {
+            let name = self.names.pick(table, row);
+            let (from, vn_kv) = self.buses.get(table, row, "from_bus")?.clone();
+            let to = self.buses.get(table, row, "to_bus")?.0.clone();
+            refuse_nonzero(table, row, "g_us_per_km", "a shunt conductance")?;
+            let length = table.number(row, "length_km")?;
+            let parallel = table.number(row, "parallel")?;
+            let z_base = vn_kv * vn_kv / self.net.base_mva;
+            let r_pu = table.number(row, "r_ohm_per_km")? * length / parallel / z_base;
+            let x_pu = table.number(row, "x_ohm_per_km")? * length / parallel / z_base;
+            let c_f = table.number(row, "c_nf_per_km")? * 1e-9 * length * parallel;
+            let b_pu = 2.0 * std::f64::consts::PI * self.f_hz * c_f * z_base;
+            let df = table.optional(row, "df")?.unwrap_or(1.0);
+            let rating_mva = table
+                .optional(row, "max_i_ka")?
+                .map(|i| 3f64.sqrt() * vn_kv * i * df * parallel);
+            let index = table.index[row];
+            let place = |bus: &str| {
+                self.net
+                    .buses
+                    .iter()
+                    .find(|b| b.name == bus)
+                    .map(|b| b.position)
+            };
+            let (from_at, to_at) = (
+                place(&from).unwrap_or_default(),
+                place(&to).unwrap_or_default(),
+            );
+            // A line open at one end stays charged from the other: its open end goes to a bus
+            // of its own, as pandapower does, drawn a third of the way along the line.
+            let mut end = |bus: String, bus_column: &str, near: Position, far: Position| {
+                let at = table.integer(row, bus_column)?;
+                if !self.switches.open_line_ends.contains(&(index, at)) {
+                    return Ok::<String, ParseError>(bus);
+                }
+                let open = unique(&mut self.names, &format!("{name} open end"));
+                let mut aux = Bus::new(open.clone(), vn_kv);
+                aux.position = Position {
+                    x: near.x + (far.x - near.x) / 3.0,
+                    y: near.y + (far.y - near.y) / 3.0,
+                };
+                self.net.buses.push(aux);
+                Ok(open)
+            };
+            let from = end(from, "from_bus", from_at, to_at)?;
+            let to = end(to, "to_bus", to_at, from_at)?;
+            let mut branch = Branch::line(name, from, to, r_pu, x_pu);
+            branch.b_pu = b_pu;
+            branch.rating_mva = rating_mva;
+            branch.in_service = table.flag(row, "in_service")?;
+            self.net.branches.push(branch);
+        }
+        Ok(())
+    }
+
+    fn trafos(&mut self, table: &Table) -> Result<(), ParseError> {
+        for row in 0..table.len() {
+            let name = self.names.pick(table, row);
+            let (hv, vn_hv_bus) = self.buses.get(table, row, "hv_bus")?.clone();
+            let (lv, vn_lv_bus) = self.buses.get(table, row, "lv_bus")?.clone();
+            refuse_nonzero(table, row, "pfe_kw", "magnetising losses")?;
+            refuse_nonzero(table, row, "i0_percent", "a magnetising current")?;
+            refuse_nonzero(
+                table,
+                row,
+                "tap_step_degree",
+                "a phase-shifting tap changer",
+            )?;
+            let sn_mva = table.number(row, "sn_mva")?;
+            let parallel = table.number(row, "parallel")?;
+            let (mut vn_hv, mut vn_lv) = (
+                table.number(row, "vn_hv_kv")?,
+                table.number(row, "vn_lv_kv")?,
+            );
+            let tap = Tap::read(table, row)?;
+            if let Some(t) = &tap {
+                let factor = 1.0 + t.steps_from_neutral * t.step_pct / 100.0;
+                if t.hv_side {
+                    vn_hv *= factor;
+                } else {
+                    vn_lv *= factor;
+                }
+            }
+            // pandapower's short-circuit impedance on the network's base, referred to the low
+            // side with its (tapped) rated voltage.
+            let scale = (vn_lv / vn_lv_bus).powi(2) * self.net.base_mva / sn_mva / parallel;
+            let vk = table.number(row, "vk_percent")? / 100.0;
+            let vkr = table.number(row, "vkr_percent")? / 100.0;
+            let r_pu = vkr * scale;
+            let x_pu = (vk * vk - vkr * vkr).max(0.0).sqrt() * vk.signum() * scale;
+            let ratio = (vn_hv / vn_lv) / (vn_hv_bus / vn_lv_bus);
+            let (tap_ratio, tap_changer) = match &tap {
+                Some(t) => {
+                    let (base, changer) = t.changer(ratio);
+                    (base, Some(changer))
+                }
+                None => (ratio, None),
+            };
+            let mut branch = Branch::line(name, hv, lv, r_pu, x_pu);
+            branch.kind = BranchKind::Transformer {
+                tap_ratio,
+                shift_deg: table.optional(row, "shift_degree")?.unwrap_or(0.0),
+                tap_changer,
+            };
+            let df = table.optional(row, "df")?.unwrap_or(1.0);
+            branch.rating_mva = Some(sn_mva * parallel * df);
+            branch.in_service = table.flag(row, "in_service")?
+                && !self.switches.open_trafos.contains(&table.index[row]);
+            self.net.branches.push(branch);
+        }
+        Ok(())
+    }
+
+    fn loads(&mut self, table: &Table) -> Result<(), ParseError> {
+        for row in 0..table.len() {
+            // GridPilot's loads are constant power.
+            for column in [
+                "const_z_p_percent",
+                "const_i_p_percent",
+                "const_z_q_percent",
+                "const_i_q_percent",
+            ] {
+                refuse_nonzero(table, row, column, "a voltage-dependent part")?;
+            }
+            let (p_mw, q_mvar) = scaled(table, row)?;
+            self.net.devices.push(Device::Load(Load {
+                name: self.names.pick(table, row),
+                bus: self.buses.get(table, row, "bus")?.0.clone(),
+                p_mw,
+                q_mvar,
+                in_service: table.flag(row, "in_service")?,
+            }));
+        }
+        Ok(())
+    }
+
+    /// A static generator: solar or wind by its type or name, else a generator at fixed P and Q.
+    fn sgens(&mut self, table: &Table) -> Result<(), ParseError> {
+        for row in 0..table.len() {
+            let name = self.names.pick(table, row);
+            let bus = self.buses.get(table, row, "bus")?.0.clone();
+            let (p_mw, q_mvar) = scaled(table, row)?;
+            let in_service = table.flag(row, "in_service")?;
+            let kind =
+                format!("{} {name}", table.text(row, "type").unwrap_or_default()).to_lowercase();
+            let source = if ["pv", "solar"].iter().any(|k| kind.contains(k)) {
+                Some(RenewableSource::Solar)
+            } else if ["wt", "wp", "wind", "wka"].iter().any(|k| kind.contains(k)) {
+                Some(RenewableSource::Wind)
+            } else {
+                None
+            };
+            let capability = capability(table, row, p_mw, q_mvar, false)?;
+            self.net.devices.push(match source {
+                Some(source) => Device::Renewable(Renewable {
+                    name,
+                    bus,
+                    source,
+                    capability,
+                    p_mw,
+                    q_mvar,
+                    in_service,
+                }),
+                None => Device::Generator(Generator {
+                    name,
+                    bus,
+                    p_mw,
+                    q_mvar,
+                    p_min_mw: capability.p_min_mw,
+                    p_max_mw: capability.p_max_mw,
+                    q_min_mvar: capability.q_min_mvar,
+                    q_max_mvar: capability.q_max_mvar,
+                    vm_setpoint_pu: None,
+                    cost: None,
+                    in_service,
+                }),
+            });
+        }
+        Ok(())
+    }
+
+    fn gens(&mut self, table: &Table) -> Result<(), ParseError> {
+        for row in 0..table.len() {
+            let (p_mw, _) = scaled(table, row)?;
+            let limit = |column: &str, default: f64| -> Result<f64, ParseError> {
+                Ok(table.optional(row, column)?.unwrap_or(default))
+            };
+            self.net.devices.push(Device::Generator(Generator {
+                name: self.names.pick(table, row),
+                bus: self.buses.get(table, row, "bus")?.0.clone(),
+                p_mw,
+                q_mvar: 0.0,
+                p_min_mw: limit("min_p_mw", 0.0)?.min(p_mw),
+                p_max_mw: limit("max_p_mw", p_mw.max(0.0))?.max(p_mw),
+                q_min_mvar: limit("min_q_mvar", -1e9)?,
+                q_max_mvar: limit("max_q_mvar", 1e9)?,
+                vm_setpoint_pu: Some(table.number(row, "vm_pu")?),
+                cost: None,
+                in_service: table.flag(row, "in_service")?,
+            }));
+        }
+        Ok(())
+    }
+
+    /// Storage: pandapower counts charging as positive P (a load), GridPilot discharging. Without
+    /// an energy capacity in the file (it does not change the power flow) a unit holds an hour at
+    /// its power.
+    fn storage(&mut self, table: &Table) -> Result<(), ParseError> {
+        for row in 0..table.len() {
+            let (p_charging, q_consumed) = scaled(table, row)?;
+            let (p_mw, q_mvar) = (-p_charging, -q_consumed);
+            let capability = capability(table, row, p_mw, q_mvar, true)?;
+            let soc_max_mwh = table
+                .optional(row, "max_e_mwh")?
+                .filter(|e| *e > 0.0)
+                .unwrap_or_else(|| capability.p_max_mw.max(-capability.p_min_mw).max(1e-3));
+            let soc_min_mwh = table.optional(row, "min_e_mwh")?.unwrap_or(0.0).max(0.0);
+            if soc_min_mwh > soc_max_mwh {
+                let what =
+                    format!("has min_e_mwh {soc_min_mwh} above its capacity {soc_max_mwh} MWh");
+                return Err(table_error(table, row, &what));
+            }
+            let soc_pct = table.optional(row, "soc_percent")?.unwrap_or(50.0);
+            self.net.devices.push(Device::Storage(Storage {
+                name: self.names.pick(table, row),
+                bus: self.buses.get(table, row, "bus")?.0.clone(),
+                capability,
+                soc_min_mwh,
+                soc_max_mwh,
+                efficiency: 1.0,
+                soc_mwh: (soc_pct / 100.0 * soc_max_mwh).clamp(soc_min_mwh, soc_max_mwh),
+                p_mw,
+                q_mvar,
+                in_service: table.flag(row, "in_service")?,
+            }));
+        }
+        Ok(())
+    }
+
+    /// Shunts: pandapower gives P and Q consumed per step at 1 p.u.; GridPilot injects Q.
+    fn shunts(&mut self, table: &Table) -> Result<(), ParseError> {
+        for row in 0..table.len() {
+            let step = table.optional(row, "step")?.unwrap_or(1.0);
+            let steps = table.optional(row, "max_step")?.unwrap_or(1.0).max(step);
+            let count = |v: f64, column: &str| -> Result<u32, ParseError> {
+                if v.fract() == 0.0 && (0.0..1e6).contains(&v) {
+                    Ok(v as u32)
+                } else {
+                    Err(table_error(
+                        table,
+                        row,
+                        &format!("has '{column}' {v}, not a whole step count"),
+                    ))
+                }
+            };
+            self.net.devices.push(Device::Shunt(Shunt {
+                name: self.names.pick(table, row),
+                bus: self.buses.get(table, row, "bus")?.0.clone(),
+                g_mw: table.optional(row, "p_mw")?.unwrap_or(0.0) * step,
+                q_mvar_per_step: -table.number(row, "q_mvar")?,
+                steps: count(steps, "max_step")?,
+                step: count(step, "step")?,
+                in_service: table.flag(row, "in_service")?,
+            }));
+        }
+        Ok(())
+    }
+
+    fn ext_grids(&mut self, table: &Table) -> Result<(), ParseError> {
+        for row in 0..table.len() {
+            self.net.devices.push(Device::ExternalGrid(ExternalGrid {
+                name: self.names.pick(table, row),
+                bus: self.buses.get(table, row, "bus")?.0.clone(),
+                vm_pu: table.number(row, "vm_pu")?,
+                va_deg: table.optional(row, "va_degree")?.unwrap_or(0.0),
+                p_min_mw: None,
+                p_max_mw: None,
+                q_min_mvar: None,
+                q_max_mvar: None,
+                in_service: table.flag(row, "in_service")?,
+            }));
+        }
+        Ok(())
+    }
 }
 
 /// Each pandapower bus index's GridPilot bus: its name and voltage base.
@@ -266,127 +559,6 @@ fn unique(names: &mut Names, wanted: &str) -> String {
     name
 }
 
-fn read_lines(
-    table: &Table,
-    buses: &Buses,
-    switches: &Switches,
-    f_hz: f64,
-    net: &mut Network,
-    names: &mut Names,
-) -> Result<(), ParseError> {
-    for row in 0..table.len() {
-        let name = names.pick(table, row);
-        let (from, vn_kv) = buses.get(table, row, "from_bus")?.clone();
-        let to = buses.get(table, row, "to_bus")?.0.clone();
-        refuse_nonzero(table, row, "g_us_per_km", "a shunt conductance")?;
-        let length = table.number(row, "length_km")?;
-        let parallel = table.number(row, "parallel")?;
-        let z_base = vn_kv * vn_kv / net.base_mva;
-        let r_pu = table.number(row, "r_ohm_per_km")? * length / parallel / z_base;
-        let x_pu = table.number(row, "x_ohm_per_km")? * length / parallel / z_base;
-        let c_f = table.number(row, "c_nf_per_km")? * 1e-9 * length * parallel;
-        let b_pu = 2.0 * std::f64::consts::PI * f_hz * c_f * z_base;
-        let df = table.optional(row, "df")?.unwrap_or(1.0);
-        let rating_mva = table
-            .optional(row, "max_i_ka")?
-            .map(|i| 3f64.sqrt() * vn_kv * i * df * parallel);
-        let index = table.index[row];
-        let place = |bus: &str| net.buses.iter().find(|b| b.name == bus).map(|b| b.position);
-        let (from_at, to_at) = (
-            place(&from).unwrap_or_default(),
-            place(&to).unwrap_or_default(),
-        );
-        // A line open at one end stays charged from the other: its open end goes to a bus
-        // of its own, as pandapower does, drawn a third of the way along the line.
-        let mut end = |bus: String, bus_column: &str, near: Position, far: Position| {
-            let at = table.integer(row, bus_column)?;
-            if !switches.open_line_ends.contains(&(index, at)) {
-                return Ok::<String, ParseError>(bus);
-            }
-            let open = unique(names, &format!("{name} open end"));
-            let mut aux = Bus::new(open.clone(), vn_kv);
-            aux.position = Position {
-                x: near.x + (far.x - near.x) / 3.0,
-                y: near.y + (far.y - near.y) / 3.0,
-            };
-            net.buses.push(aux);
-            Ok(open)
-        };
-        let from = end(from, "from_bus", from_at, to_at)?;
-        let to = end(to, "to_bus", to_at, from_at)?;
-        let mut branch = Branch::line(name, from, to, r_pu, x_pu);
-        branch.b_pu = b_pu;
-        branch.rating_mva = rating_mva;
-        branch.in_service = table.flag(row, "in_service")?;
-        net.branches.push(branch);
-    }
-    Ok(())
-}
-
-fn read_trafos(
-    table: &Table,
-    buses: &Buses,
-    switches: &Switches,
-    net: &mut Network,
-    names: &mut Names,
-) -> Result<(), ParseError> {
-    for row in 0..table.len() {
-        let name = names.pick(table, row);
-        let (hv, vn_hv_bus) = buses.get(table, row, "hv_bus")?.clone();
-        let (lv, vn_lv_bus) = buses.get(table, row, "lv_bus")?.clone();
-        refuse_nonzero(table, row, "pfe_kw", "magnetising losses")?;
-        refuse_nonzero(table, row, "i0_percent", "a magnetising current")?;
-        refuse_nonzero(
-            table,
-            row,
-            "tap_step_degree",
-            "a phase-shifting tap changer",
-        )?;
-        let sn_mva = table.number(row, "sn_mva")?;
-        let parallel = table.number(row, "parallel")?;
-        let (mut vn_hv, mut vn_lv) = (
-            table.number(row, "vn_hv_kv")?,
-            table.number(row, "vn_lv_kv")?,
-        );
-        let tap = Tap::read(table, row)?;
-        if let Some(t) = &tap {
-            let factor = 1.0 + t.steps_from_neutral * t.step_pct / 100.0;
-            if t.hv_side {
-                vn_hv *= factor;
-            } else {
-                vn_lv *= factor;
-            }
-        }
-        // pandapower's short-circuit impedance on the network's base, referred to the low
-        // side with its (tapped) rated voltage.
-        let scale = (vn_lv / vn_lv_bus).powi(2) * net.base_mva / sn_mva / parallel;
-        let vk = table.number(row, "vk_percent")? / 100.0;
-        let vkr = table.number(row, "vkr_percent")? / 100.0;
-        let r_pu = vkr * scale;
-        let x_pu = (vk * vk - vkr * vkr).max(0.0).sqrt() * vk.signum() * scale;
-        let ratio = (vn_hv / vn_lv) / (vn_hv_bus / vn_lv_bus);
-        let (tap_ratio, tap_changer) = match &tap {
-            Some(t) => {
-                let (base, changer) = t.changer(ratio);
-                (base, Some(changer))
-            }
-            None => (ratio, None),
-        };
-        let mut branch = Branch::line(name, hv, lv, r_pu, x_pu);
-        branch.kind = BranchKind::Transformer {
-            tap_ratio,
-            shift_deg: table.optional(row, "shift_degree")?.unwrap_or(0.0),
-            tap_changer,
-        };
-        let df = table.optional(row, "df")?.unwrap_or(1.0);
-        branch.rating_mva = Some(sn_mva * parallel * df);
-        branch.in_service =
-            table.flag(row, "in_service")? && !switches.open_trafos.contains(&table.index[row]);
-        net.branches.push(branch);
-    }
-    Ok(())
-}
-
 /// A transformer's ratio tap changer as pandapower describes it.
 struct Tap {
     hv_side: bool,
@@ -466,83 +638,6 @@ fn scaled(table: &Table, row: usize) -> Result<(f64, f64), ParseError> {
     Ok((table.number(row, "p_mw")? * scaling, q * scaling))
 }
 
-fn read_loads(
-    table: &Table,
-    buses: &Buses,
-    net: &mut Network,
-    names: &mut Names,
-) -> Result<(), ParseError> {
-    for row in 0..table.len() {
-        // GridPilot's loads are constant power.
-        for column in [
-            "const_z_p_percent",
-            "const_i_p_percent",
-            "const_z_q_percent",
-            "const_i_q_percent",
-        ] {
-            refuse_nonzero(table, row, column, "a voltage-dependent part")?;
-        }
-        let (p_mw, q_mvar) = scaled(table, row)?;
-        net.devices.push(Device::Load(Load {
-            name: names.pick(table, row),
-            bus: buses.get(table, row, "bus")?.0.clone(),
-            p_mw,
-            q_mvar,
-            in_service: table.flag(row, "in_service")?,
-        }));
-    }
-    Ok(())
-}
-
-/// A static generator: solar or wind by its type or name, else a generator at fixed P and Q.
-fn read_sgens(
-    table: &Table,
-    buses: &Buses,
-    net: &mut Network,
-    names: &mut Names,
-) -> Result<(), ParseError> {
-    for row in 0..table.len() {
-        let name = names.pick(table, row);
-        let bus = buses.get(table, row, "bus")?.0.clone();
-        let (p_mw, q_mvar) = scaled(table, row)?;
-        let in_service = table.flag(row, "in_service")?;
-        let kind = format!("{} {name}", table.text(row, "type").unwrap_or_default()).to_lowercase();
-        let source = if ["pv", "solar"].iter().any(|k| kind.contains(k)) {
-            Some(RenewableSource::Solar)
-        } else if ["wt", "wp", "wind", "wka"].iter().any(|k| kind.contains(k)) {
-            Some(RenewableSource::Wind)
-        } else {
-            None
-        };
-        let capability = capability(table, row, p_mw, q_mvar, false)?;
-        net.devices.push(match source {
-            Some(source) => Device::Renewable(Renewable {
-                name,
-                bus,
-                source,
-                capability,
-                p_mw,
-                q_mvar,
-                in_service,
-            }),
-            None => Device::Generator(Generator {
-                name,
-                bus,
-                p_mw,
-                q_mvar,
-                p_min_mw: capability.p_min_mw,
-                p_max_mw: capability.p_max_mw,
-                q_min_mvar: capability.q_min_mvar,
-                q_max_mvar: capability.q_max_mvar,
-                vm_setpoint_pu: None,
-                cost: None,
-                in_service,
-            }),
-        });
-    }
-    Ok(())
-}
-
 /// The P–Q box of a converter from its limits where given, else from its rating (and always
 /// holding the operating point). `charging` flips pandapower's load-sign P limits (storage).
 fn capability(
@@ -585,127 +680,4 @@ fn capability(
         q_minus_mvar: None,
         min_power_factor: None,
     })
-}
-
-fn read_gens(
-    table: &Table,
-    buses: &Buses,
-    net: &mut Network,
-    names: &mut Names,
-) -> Result<(), ParseError> {
-    for row in 0..table.len() {
-        let (p_mw, _) = scaled(table, row)?;
-        let limit = |column: &str, default: f64| -> Result<f64, ParseError> {
-            Ok(table.optional(row, column)?.unwrap_or(default))
-        };
-        net.devices.push(Device::Generator(Generator {
-            name: names.pick(table, row),
-            bus: buses.get(table, row, "bus")?.0.clone(),
-            p_mw,
-            q_mvar: 0.0,
-            p_min_mw: limit("min_p_mw", 0.0)?.min(p_mw),
-            p_max_mw: limit("max_p_mw", p_mw.max(0.0))?.max(p_mw),
-            q_min_mvar: limit("min_q_mvar", -1e9)?,
-            q_max_mvar: limit("max_q_mvar", 1e9)?,
-            vm_setpoint_pu: Some(table.number(row, "vm_pu")?),
-            cost: None,
-            in_service: table.flag(row, "in_service")?,
-        }));
-    }
-    Ok(())
-}
-
-/// Storage: pandapower counts charging as positive P (a load), GridPilot discharging. Without
-/// an energy capacity in the file (it does not change the power flow) a unit holds an hour at
-/// its power.
-fn read_storage(
-    table: &Table,
-    buses: &Buses,
-    net: &mut Network,
-    names: &mut Names,
-) -> Result<(), ParseError> {
-    for row in 0..table.len() {
-        let (p_charging, q_consumed) = scaled(table, row)?;
-        let (p_mw, q_mvar) = (-p_charging, -q_consumed);
-        let capability = capability(table, row, p_mw, q_mvar, true)?;
-        let soc_max_mwh = table
-            .optional(row, "max_e_mwh")?
-            .filter(|e| *e > 0.0)
-            .unwrap_or_else(|| capability.p_max_mw.max(-capability.p_min_mw).max(1e-3));
-        let soc_min_mwh = table.optional(row, "min_e_mwh")?.unwrap_or(0.0).max(0.0);
-        if soc_min_mwh > soc_max_mwh {
-            let what = format!("has min_e_mwh {soc_min_mwh} above its capacity {soc_max_mwh} MWh");
-            return Err(table_error(table, row, &what));
-        }
-        let soc_pct = table.optional(row, "soc_percent")?.unwrap_or(50.0);
-        net.devices.push(Device::Storage(Storage {
-            name: names.pick(table, row),
-            bus: buses.get(table, row, "bus")?.0.clone(),
-            capability,
-            soc_min_mwh,
-            soc_max_mwh,
-            efficiency: 1.0,
-            soc_mwh: (soc_pct / 100.0 * soc_max_mwh).clamp(soc_min_mwh, soc_max_mwh),
-            p_mw,
-            q_mvar,
-            in_service: table.flag(row, "in_service")?,
-        }));
-    }
-    Ok(())
-}
-
-/// Shunts: pandapower gives P and Q consumed per step at 1 p.u.; GridPilot injects Q.
-fn read_shunts(
-    table: &Table,
-    buses: &Buses,
-    net: &mut Network,
-    names: &mut Names,
-) -> Result<(), ParseError> {
-    for row in 0..table.len() {
-        let step = table.optional(row, "step")?.unwrap_or(1.0);
-        let steps = table.optional(row, "max_step")?.unwrap_or(1.0).max(step);
-        let count = |v: f64, column: &str| -> Result<u32, ParseError> {
-            if v.fract() == 0.0 && (0.0..1e6).contains(&v) {
-                Ok(v as u32)
-            } else {
-                Err(table_error(
-                    table,
-                    row,
-                    &format!("has '{column}' {v}, not a whole step count"),
-                ))
-            }
-        };
-        net.devices.push(Device::Shunt(Shunt {
-            name: names.pick(table, row),
-            bus: buses.get(table, row, "bus")?.0.clone(),
-            g_mw: table.optional(row, "p_mw")?.unwrap_or(0.0) * step,
-            q_mvar_per_step: -table.number(row, "q_mvar")?,
-            steps: count(steps, "max_step")?,
-            step: count(step, "step")?,
-            in_service: table.flag(row, "in_service")?,
-        }));
-    }
-    Ok(())
-}
-
-fn read_ext_grids(
-    table: &Table,
-    buses: &Buses,
-    net: &mut Network,
-    names: &mut Names,
-) -> Result<(), ParseError> {
-    for row in 0..table.len() {
-        net.devices.push(Device::ExternalGrid(ExternalGrid {
-            name: names.pick(table, row),
-            bus: buses.get(table, row, "bus")?.0.clone(),
-            vm_pu: table.number(row, "vm_pu")?,
-            va_deg: table.optional(row, "va_degree")?.unwrap_or(0.0),
-            p_min_mw: None,
-            p_max_mw: None,
-            q_min_mvar: None,
-            q_max_mvar: None,
-            in_service: table.flag(row, "in_service")?,
-        }));
-    }
-    Ok(())
 }
