@@ -209,9 +209,7 @@ fn bench_frame(args: &BenchFrameArgs) -> Result<ExitCode, String> {
             "{}: a whole frame while panning takes {median_ms:.2} ms median, {max_ms:.2} ms at most over {} frames ({} of the window thread's CPU time; {:?} tab{}), 1920×1080; the frame after switching the theme {theme_switch_ms:.2} ms",
             args.file.display(),
             args.frames,
-            cpu.map_or("unknown".to_string(), |(median, max)| format!(
-                "{median:.2} ms median, {max:.2} ms at most"
-            )),
+            cpu_text(cpu),
             args.tab,
             if args.whole_episode {
                 ", whole episode"
@@ -248,9 +246,7 @@ fn bench_play(args: &BenchPlayArgs) -> Result<ExitCode, String> {
             "{}: while playing, a frame takes {median_ms:.2} ms median, {max_ms:.2} ms at most over {} frames ({} of the window thread's CPU time); {} steps ({steps_per_s:.1} steps/s) ran on the simulation thread meanwhile; peak memory {}",
             args.file.display(),
             args.frames,
-            cpu.map_or("unknown".to_string(), |(median, max)| format!(
-                "{median:.2} ms median, {max:.2} ms at most"
-            )),
+            cpu_text(cpu),
             measured.steps,
             peak_rss_mb.map_or("unknown".to_string(), |mb| format!("{mb:.0} MB"))
         )?;
@@ -264,6 +260,13 @@ fn peak_rss_mb() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+/// The window thread's CPU time per frame, (median, largest), in words.
+fn cpu_text(cpu: Option<(f64, f64)>) -> String {
+    cpu.map_or("unknown".to_string(), |(median, max)| {
+        format!("{median:.2} ms median, {max:.2} ms at most")
+    })
 }
 
 fn median_and_max(times: Vec<f64>) -> (f64, f64) {
