@@ -175,7 +175,8 @@ def classroom(case, title):
           "// Made by scripts/make_networks.py.\n")
 
 
-feeder()
-transmission()
-classroom("case14", "IEEE 14-bus system")
-classroom("case30", "IEEE 30-bus system")
+if __name__ == "__main__":
+    feeder()
+    transmission()
+    classroom("case14", "IEEE 14-bus system")
+    classroom("case30", "IEEE 30-bus system")

@@ -17,9 +17,9 @@ import re
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from make_networks import GRIDPILOT, ROOT, close_network as close
+
 SOURCES = ROOT.parent / "shared" / "networks-pandapower"
-GRIDPILOT = ROOT / "target" / "release" / "gridpilot"
 
 
 def imported(name):
@@ -42,12 +42,6 @@ def without_devices(ron, kinds):
 
 def loads(ron):
     return re.findall(r'Load\(\n\s*name: "([^"]*)",\s*bus: "[^"]*",\s*p_mw: ([-0-9.e]+)', ron)
-
-
-def close(ron, devices, scenario):
-    head, tail = ron.rstrip().rsplit("    ],\n)", 1)
-    assert tail == ""
-    return head + devices + "    ],\n    scenario: (\n" + scenario + "    ),\n)\n"
 
 
 def storage(ron, name, p_mw, e_min, e_max, capacity):
@@ -143,7 +137,8 @@ def cigre():
         "// Made by scripts/make_pandapower_networks.py.\n" + close(ron, "", scenario))
 
 
-ieee13()
-ieee34()
-microgrids()
-cigre()
+if __name__ == "__main__":
+    ieee13()
+    ieee34()
+    microgrids()
+    cigre()
