@@ -12,6 +12,7 @@ pub mod contingency;
 pub mod edit;
 pub mod io;
 pub mod layout;
+pub mod learn;
 pub mod model;
 pub mod powerflow;
 pub mod sim;

@@ -865,3 +865,143 @@ fn a_double_click_on_a_branch_fits_the_network() {
     harness.run_steps(2);
     assert!(harness.state().view().fitted());
 }
+
+/// Waits until the window shows a label containing `text` (work going on in the background).
+fn wait_for_label(harness: &mut Harness<'_, GridPilotApp>, text: &str) {
+    for _ in 0..3000 {
+        if harness.query_by_label_contains(text).is_some() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+    panic!("'{text}' never showed");
+}
+
+/// A few quick iterations of training, as a user would set them in the Train tab.
+fn quick_training(harness: &mut Harness<'_, GridPilotApp>, iterations: usize) {
+    let (train, _) = harness.state_mut().learning_settings();
+    train.iterations = iterations;
+    train.directions = 4;
+    train.top_directions = 2;
+    train.episode_steps = 24;
+    harness.get_by_label("Train").click();
+    harness.run_steps(2);
+    harness.get_by_label("Start training").click();
+    harness.run_steps(1);
+}
+
+#[test]
+fn the_train_tab_trains_draws_the_curve_and_plays_and_saves_the_best_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("trained.ron");
+    let mut harness = app_with(ScriptedDialogs::answering([saved.clone()]));
+    quick_training(&mut harness, 5);
+    wait_for_label(&mut harness, "Iteration 5 of 5");
+    run_until(&mut harness, |app| !app.learning_busy());
+    harness.run_steps(2);
+    harness.get_by_label_contains("Policy at hand: Trained: best return");
+    harness.get_by_label("Start training");
+    harness.get_by_label("Play this policy").click();
+    harness.run_steps(2);
+    let AgentChoice::Linear(file) = session(&harness).agent_choice.clone() else {
+        panic!("the policy at hand operates the grid")
+    };
+    assert!(
+        file.starts_with(harness.data_dir.path()),
+        "{}",
+        file.display()
+    );
+    harness.get_by_label("Step").click();
+    harness.run_steps(2);
+    assert_eq!(session(&harness).history.len(), 2);
+    assert!(session(&harness).agent_on_screen().starts_with("linear:"));
+    harness.get_by_label("Save policy…").click();
+    harness.run_steps(2);
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(text.starts_with("// Trained: best return"), "{text}");
+    assert_eq!(text, std::fs::read_to_string(&file).unwrap());
+}
+
+#[test]
+fn training_pauses_resumes_and_stops_keeping_its_best_policy() {
+    let mut harness = app();
+    quick_training(&mut harness, 100_000);
+    wait_for_label(&mut harness, "of 100000 · best return");
+    harness.get_by_label("Pause").click();
+    harness.run_steps(2);
+    harness.get_by_label("Resume");
+    // The iteration under way when Pause was pressed finishes; then nothing moves.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    harness.run_steps(1);
+    let at = |h: &Harness<'_, GridPilotApp>| {
+        let node = h.get_by_label_contains("Iteration ");
+        node.accesskit_node()
+            .value()
+            .unwrap_or_default()
+            .to_string()
+            + &node.accesskit_node().label().unwrap_or_default()
+    };
+    let paused = at(&harness);
+    assert!(paused.contains("best return"), "{paused}");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    harness.run_steps(1);
+    assert_eq!(at(&harness), paused);
+    harness.get_by_label("Resume").click();
+    harness.run_steps(2);
+    harness.get_by_label("Stop").click();
+    run_until(&mut harness, |app| !app.learning_busy());
+    harness.run_steps(2);
+    harness.get_by_label("Start training");
+    harness.get_by_label_contains("Policy at hand: Trained");
+}
+
+#[test]
+fn a_policy_made_from_an_episode_of_a_linear_policy_explains_its_actions() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("known.ron");
+    std::fs::write(
+        &policy,
+        "LinearPolicy(observation: [\"load_ind.p_mw\", \"wind.available_mw\"], \
+         action: [\"storage.p_mw\"], weights: [[0.3, -0.2]], bias: [1.0])",
+    )
+    .unwrap();
+    let mut harness = app();
+    harness
+        .state_mut()
+        .apply_now(Command::Run(RunCommand::SetAgent(AgentChoice::Linear(
+            policy,
+        ))));
+    for _ in 0..30 {
+        harness
+            .state_mut()
+            .apply_now(Command::Run(RunCommand::Step));
+    }
+    harness.run_steps(2);
+    harness.get_by_label("Train").click();
+    harness.run_steps(2);
+    harness
+        .get_by_label("Make a policy from this episode")
+        .click();
+    harness.run_steps(1);
+    wait_for_label(&mut harness, "Policy at hand: Fitted to 30 steps");
+    // One action varied, and the fit explains it (the ridge leaves a trace).
+    harness.get_by_label_contains("Fitted to 30 steps: R² 1.000");
+}
+
+#[test]
+fn the_compare_tab_runs_every_agent_on_the_same_episodes_and_shows_them_side_by_side() {
+    let mut harness = app();
+    let (_, compare) = harness.state_mut().learning_settings();
+    compare.episodes = 2;
+    compare.steps = 40;
+    harness.get_by_label("Compare").click();
+    harness.run_steps(2);
+    harness.get_by_label("Run comparison").click();
+    harness.run_steps(1);
+    wait_for_label(&mut harness, "Discounted return (γ = 0.995)");
+    harness.get_by_label("do-nothing");
+    harness.get_by_label("random");
+    // Doing nothing never curtails nor stores: two cells of its row say so.
+    assert!(harness.query_all_by_label("0.00").count() >= 2);
+}

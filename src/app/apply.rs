@@ -81,7 +81,11 @@ impl GridPilotApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));
             }
             Command::Notify(message) => self.notify(message),
-            file_command => self.apply_file_command(ctx, file_command),
+            other => {
+                if let Some(file_command) = self.apply_learning_command(other) {
+                    self.apply_file_command(ctx, file_command);
+                }
+            }
         }
     }
 

@@ -27,6 +27,10 @@ pub enum Tab {
     Table,
     /// N-1 contingency analysis of the step on screen.
     Contingencies,
+    /// Train a policy, or fit one to the episode.
+    Train,
+    /// Agents side by side on the same episodes.
+    Compare,
     Validation,
     Log,
 }
@@ -41,6 +45,8 @@ impl Tab {
                 Tab::Safety,
                 Tab::Table,
                 Tab::Contingencies,
+                Tab::Train,
+                Tab::Compare,
                 Tab::Log,
             ],
         }
@@ -52,6 +58,8 @@ impl Tab {
             Tab::Safety => "Safety",
             Tab::Table => "Table",
             Tab::Contingencies => "N-1",
+            Tab::Train => "Train",
+            Tab::Compare => "Compare",
             Tab::Validation => "Validation",
             Tab::Log => "Log",
         }
@@ -138,6 +146,25 @@ pub enum Command {
 
     // Running.
     Run(RunCommand),
+
+    // Learning.
+    StartTraining(crate::learn::ArsSettings),
+    /// Pauses (true) or resumes (false) the training under way.
+    PauseTraining(bool),
+    /// Stops training, keeping its best policy.
+    StopTraining,
+    /// Fits a policy to the actions of the episode on screen.
+    FitEpisode,
+    /// The policy at hand operates the grid from the next step.
+    PlayPolicy,
+    SavePolicy,
+    /// Runs the agents (and the policy at hand, if `policy`) on the same episodes.
+    Compare {
+        agents: Vec<String>,
+        policy: bool,
+        settings: crate::learn::evaluate::EvaluationSettings,
+    },
+    CancelComparison,
     /// Asks for a policy or schedule file and makes it the agent.
     PickAgentFile(AgentFile),
     /// A click on a branch with the Human agent: open or close it at the next step.

@@ -37,6 +37,7 @@ impl GridPilotApp {
             Command::StopAnimation => self.stop_animation(),
             Command::ExportCsv => self.ask(ctx, Purpose::ExportCsv),
             Command::PickAgentFile(kind) => self.ask(ctx, Purpose::Agent(kind)),
+            Command::SavePolicy => self.ask(ctx, Purpose::SavePolicy),
             Command::UsePath { purpose, path } => self.use_path(ctx, purpose, path),
             Command::Quit => {
                 self.autosave.forget(&self.project.document);
@@ -77,6 +78,7 @@ impl GridPilotApp {
             Purpose::SaveEpisode { .. } => format!("{name}.episode"),
             Purpose::ExportPicture | Purpose::ExportAnimation => format!("{name}.png"),
             Purpose::ExportCsv => format!("{name}.csv"),
+            Purpose::SavePolicy => format!("{name}-policy.ron"),
             _ => String::new(),
         }
     }
@@ -99,6 +101,7 @@ impl GridPilotApp {
             Purpose::ExportPicture => self.export_picture(ctx, path),
             Purpose::ExportAnimation => self.export_animation(&path),
             Purpose::ExportCsv => self.export_csv(&path),
+            Purpose::SavePolicy => self.save_policy(&path),
             Purpose::Agent(kind) => {
                 let choice = match kind {
                     AgentFile::LinearPolicy => AgentChoice::Linear(path),
@@ -284,6 +287,11 @@ impl Autosave {
     /// own).
     pub fn set_data_dir(&mut self, dir: PathBuf) {
         self.data_dir = dir;
+    }
+
+    /// Where GridPilot keeps its own files.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
     }
 
     /// Called every frame: writes a copy once a minute while the document has unsaved edits

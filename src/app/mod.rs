@@ -18,6 +18,7 @@ mod frame_bench;
 mod history;
 mod icon;
 mod inspector;
+mod learning_commands;
 mod legend;
 mod menus;
 mod notice;
@@ -34,6 +35,8 @@ mod safety_panel;
 mod session;
 mod shortcuts;
 mod table_panel;
+mod train_panel;
+mod training;
 mod validation_panel;
 mod worker;
 
@@ -82,6 +85,10 @@ pub struct Launch {
     pub menu: Option<String>,
     /// Start in presentation mode.
     pub presentation: bool,
+    /// Start training a policy with this many iterations (the Train tab's other settings).
+    pub train: Option<usize>,
+    /// Start comparing the Compare tab's agents (the agent given among them).
+    pub compare: bool,
 }
 
 /// What the window remembers between runs besides its size and its panels' (which egui
@@ -185,6 +192,9 @@ pub struct GridPilotApp {
     contingencies: Option<contingencies::Contingencies>,
     /// Whether the N-1 list shows the secure outages too.
     show_secure: bool,
+    /// Training, fitting and comparing agents, and the policy at hand.
+    learning: training::Learning,
+    train_panel: train_panel::TrainPanel,
     inspector: inspector::Inspector,
     validation: validation_panel::ValidationPanel,
     clipboard: Option<Fragment>,
@@ -232,6 +242,8 @@ impl GridPilotApp {
             find: None,
             contingencies: None,
             show_secure: false,
+            learning: training::Learning::default(),
+            train_panel: train_panel::TrainPanel::default(),
             inspector: inspector::Inspector::default(),
             validation: validation_panel::ValidationPanel::default(),
             clipboard: None,
@@ -280,6 +292,8 @@ impl GridPilotApp {
                 "safety" => Tab::Safety,
                 "table" => Tab::Table,
                 "n-1" => Tab::Contingencies,
+                "train" => Tab::Train,
+                "compare" => Tab::Compare,
                 "log" => Tab::Log,
                 "validation" => Tab::Validation,
                 _ => Tab::Plots,
@@ -296,6 +310,17 @@ impl GridPilotApp {
                 .find_element(name)
                 .ok_or(format!("nothing is named '{name}'"))?;
             app.apply_now(Command::Focus(element));
+        }
+        if let Some(iterations) = launch.train {
+            app.train_panel.settings.iterations = iterations;
+            let settings = app.train_panel.settings.clone();
+            app.apply_now(Command::StartTraining(settings));
+        }
+        if launch.compare
+            && let Some(session) = app.project.session()
+        {
+            let command = app.train_panel.compare_command(&app.learning, session);
+            app.apply_now(command);
         }
         if let Some(name) = &launch.menu {
             let element = app
@@ -318,6 +343,24 @@ impl GridPilotApp {
     /// see it in the frame that asked).
     pub fn set_step_patience(&mut self, patience: std::time::Duration) {
         self.step_patience = patience;
+    }
+
+    /// The settings of the Train and Compare tabs, as a user types them in.
+    pub fn learning_settings(
+        &mut self,
+    ) -> (
+        &mut crate::learn::ArsSettings,
+        &mut crate::learn::evaluate::EvaluationSettings,
+    ) {
+        (
+            &mut self.train_panel.settings,
+            &mut self.train_panel.compare,
+        )
+    }
+
+    /// Whether training, a fit or a comparison is under way.
+    pub fn learning_busy(&self) -> bool {
+        self.learning.busy()
     }
 
     /// Ticks or clears the Safety tab's "Whole episode" (benchmarks).
@@ -463,6 +506,16 @@ impl GridPilotApp {
                         &mut self.show_secure,
                         &mut self.commands,
                     );
+                }
+            }
+            Tab::Train => {
+                let (panel, learning) = (&mut self.train_panel, &self.learning);
+                panel.train_ui(ui, learning, &mut self.commands);
+            }
+            Tab::Compare => {
+                if let Some(session) = self.project.session() {
+                    let (panel, learning) = (&mut self.train_panel, &self.learning);
+                    panel.compare_ui(ui, learning, session, &mut self.commands);
                 }
             }
             Tab::Validation => {
@@ -703,6 +756,13 @@ impl GridPilotApp {
             if contingencies.progress().is_some() || contingencies.waiting() {
                 ctx.request_repaint_after(std::time::Duration::from_millis(100));
             }
+        }
+        let (changed, failure) = self.learning.poll();
+        if let Some(message) = failure {
+            self.notify(message);
+        }
+        if changed || self.learning.busy() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
         let now_s = ctx.input(|i| i.time);
         if let Some(due) = self.autosave.tick(&self.project.document, now_s) {

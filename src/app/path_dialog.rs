@@ -21,6 +21,7 @@ pub enum Purpose {
     ExportAnimation,
     ExportCsv,
     Agent(super::AgentFile),
+    SavePolicy,
 }
 
 impl Purpose {
@@ -36,6 +37,7 @@ impl Purpose {
             Purpose::ExportCsv => "Export time series",
             Purpose::Agent(super::AgentFile::LinearPolicy) => "Linear policy",
             Purpose::Agent(super::AgentFile::Schedule) => "Schedule of actions",
+            Purpose::SavePolicy => "Save policy",
         }
     }
 
@@ -44,9 +46,9 @@ impl Purpose {
             Purpose::OpenNetwork => &["ron", "m"],
             Purpose::ImportCase => &["m"],
             Purpose::OpenEpisode | Purpose::SaveEpisode { .. } => &["episode"],
-            Purpose::SaveNetwork { .. } | Purpose::Agent(super::AgentFile::LinearPolicy) => {
-                &["ron"]
-            }
+            Purpose::SaveNetwork { .. }
+            | Purpose::Agent(super::AgentFile::LinearPolicy)
+            | Purpose::SavePolicy => &["ron"],
             Purpose::ExportPicture | Purpose::ExportAnimation => &["png"],
             Purpose::ExportCsv | Purpose::Agent(super::AgentFile::Schedule) => &["csv"],
         }
@@ -61,6 +63,7 @@ impl Purpose {
                 | Purpose::ExportPicture
                 | Purpose::ExportAnimation
                 | Purpose::ExportCsv
+                | Purpose::SavePolicy
         )
     }
 }

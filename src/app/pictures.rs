@@ -168,9 +168,8 @@ impl GridPilotApp {
 
     /// Whether N-1 or the state after an outage is being worked out.
     fn analysing(&self) -> bool {
-        self.contingencies
-            .as_ref()
-            .is_some_and(|c| c.progress().is_some() || c.waiting())
+        let contingencies = self.contingencies.as_ref();
+        contingencies.is_some_and(|c| c.progress().is_some() || c.waiting()) || self.learning.busy()
     }
 
     /// In the top bar while an animation is exported: how far, and a way to stop.

@@ -9,6 +9,7 @@ mod bench_window;
 mod contingency;
 mod import;
 mod layout;
+mod learn;
 mod pf;
 mod run;
 
@@ -46,6 +47,12 @@ enum Command {
     Run(run::RunArgs),
     /// Summarise a recorded episode; with --verify, re-simulate it and compare.
     Replay(run::ReplayArgs),
+    /// Train a linear policy with Augmented Random Search and save the best one found.
+    Train(learn::TrainArgs),
+    /// Fit a linear policy to the actions recorded in an episode (behaviour cloning).
+    Fit(learn::FitArgs),
+    /// Compare agents on the same seeded episodes (the gym-anm paper's protocol).
+    Evaluate(learn::EvaluateArgs),
     /// N-1 contingency analysis: take out each branch in turn and list what breaks.
     Contingency(contingency::ContingencyArgs),
     /// Measure performance in this build.
@@ -77,7 +84,7 @@ pub struct GuiArgs {
     #[arg(long, value_parser = ["glow", "wgpu"], default_value = "glow")]
     renderer: String,
     /// The bottom tab to show.
-    #[arg(long, value_parser = ["plots", "safety", "table", "n-1", "validation", "log"])]
+    #[arg(long, value_parser = ["plots", "safety", "table", "n-1", "train", "compare", "validation", "log"])]
     tab: Option<String>,
     /// Select a bus, branch or device by name.
     #[arg(long)]
@@ -94,6 +101,12 @@ pub struct GuiArgs {
     /// With --screenshot: run N-1 on the step reached and show this branch's outage.
     #[arg(long)]
     outage: Option<String>,
+    /// Start training a policy with this many iterations (Train tab).
+    #[arg(long, value_parser = count(100_000))]
+    train: Option<usize>,
+    /// Start comparing do-nothing, random and the agent given (Compare tab).
+    #[arg(long)]
+    compare: bool,
 }
 
 #[cfg(feature = "gui")]
@@ -112,6 +125,8 @@ impl GuiArgs {
             presentation: self.presentation,
             outage: self.outage,
             focus: self.focus,
+            train: self.train,
+            compare: self.compare,
         }
     }
 }
@@ -165,6 +180,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Spaces(args)) => run::spaces(&args),
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Replay(args)) => run::replay(&args),
+        Some(Command::Train(args)) => learn::train(&args),
+        Some(Command::Fit(args)) => learn::fit_policy(&args),
+        Some(Command::Evaluate(args)) => learn::evaluate(&args),
         Some(Command::Contingency(args)) => contingency::run(&args),
         Some(Command::Bench(cmd)) => bench::run(&cmd),
     }

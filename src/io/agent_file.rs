@@ -42,3 +42,28 @@ pub fn read_linear_policy(path: &Path) -> Result<LinearPolicy, AgentError> {
         AgentError::file(path, format!("line {}:{}: {}", at.line, at.col, e.code))
     })
 }
+
+/// Formats a linear policy as RON, after `comment` (each of its lines becomes a `//` line:
+/// how the policy was made, so the file says it).
+pub fn linear_policy_to_ron(policy: &LinearPolicy, comment: &str) -> String {
+    let pretty = ron::ser::PrettyConfig::new()
+        .struct_names(false)
+        .indentor("    ".to_string());
+    // Plain numbers and strings always serialise.
+    let body = ron_options()
+        .to_string_pretty(policy, pretty)
+        .expect("a linear policy always serialises to RON");
+    let mut text: String = comment.lines().map(|l| format!("// {l}\n")).collect();
+    text.push_str(&body);
+    text.push('\n');
+    text
+}
+
+/// Saves a linear policy, atomically.
+pub fn save_linear_policy(
+    policy: &LinearPolicy,
+    comment: &str,
+    path: &Path,
+) -> std::io::Result<()> {
+    super::write_atomic(path, linear_policy_to_ron(policy, comment).as_bytes())
+}

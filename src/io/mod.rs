@@ -12,7 +12,9 @@ mod network_file;
 pub mod pandapower;
 mod timeseries_csv;
 
-pub use agent_file::{agent_from_spec, read_linear_policy};
+pub use agent_file::{
+    agent_from_spec, linear_policy_to_ron, read_linear_policy, save_linear_policy,
+};
 pub use atomic::{writable_target, write_atomic, write_atomic_with};
 pub use csv::{NumericTable, parse_numeric_csv, read_csv_column, read_numeric_csv, read_series};
 pub use episode_file::{

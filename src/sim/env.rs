@@ -229,6 +229,11 @@ impl Environment {
         &self.branch_s_mva
     }
 
+    /// Each renewable's available power now (0 for other devices), in device order.
+    pub fn available_mw(&self) -> &[f64] {
+        &self.available_mw
+    }
+
     pub fn time_index(&self) -> usize {
         self.time_index
     }
