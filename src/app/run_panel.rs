@@ -191,9 +191,22 @@ fn reward_ui(ui: &mut egui::Ui, session: &Session) {
     let state = session.current();
     let t = &state.reward_terms;
     ui.label(format!("Reward {:.4}", state.reward));
-    ui.small(format!(
-        "energy {:.4}   penalty {:.4}",
-        t.energy_term, t.penalty_term
-    ));
+    let cost_reward = session
+        .network()
+        .scenario
+        .as_ref()
+        .is_some_and(|s| !s.reward.kind.is_gym_anm());
+    if cost_reward {
+        let c = &t.costs;
+        ui.small(format!(
+            "costs: generation {:.2}   energy {:.2}   ramping {:.2}   taps {:.2}   violations {:.2}",
+            c.generation, c.energy, c.ramping, c.tap_changes, c.violations
+        ));
+    } else {
+        ui.small(format!(
+            "energy {:.4}   penalty {:.4}",
+            t.energy_term, t.penalty_term
+        ));
+    }
     ui.label(format!("Cumulative {:.3}", session.cumulative_reward()));
 }

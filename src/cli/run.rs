@@ -13,7 +13,7 @@ use gridpilot::agent::rollout::{self, Rollout, VerifyError};
 use gridpilot::io::{EpisodeError, EpisodeReader, EpisodeWriter};
 use gridpilot::model::{Device, Network};
 use gridpilot::sim::episode::{EpisodeHeader, StepRecord};
-use gridpilot::sim::{Environment, Event, ResetOptions, StepResult, ViolationKind};
+use gridpilot::sim::{CostTerms, Environment, Event, ResetOptions, StepResult, ViolationKind};
 
 #[derive(Debug, Args)]
 pub struct SpacesArgs {
@@ -305,12 +305,16 @@ pub fn step_json(net: &Network, s: &StepRecord) -> Value {
             (d.name().to_string(), v)
         })
         .collect();
+    let mut reward_terms = json!(s.reward_terms);
+    if s.reward_terms.costs != CostTerms::default() {
+        reward_terms["costs"] = json!(s.reward_terms.costs);
+    }
     json!({
         "step": s.step,
         "time_index": s.time_index,
         "converged": s.converged,
         "reward": s.reward,
-        "reward_terms": s.reward_terms,
+        "reward_terms": reward_terms,
         "terminated": s.terminated,
         "truncated": s.truncated,
         "buses": buses,

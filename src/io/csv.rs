@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::{LoadError, ParseError, read_text};
-use crate::model::{Network, Series};
+use crate::model::{Network, RewardKind, Series};
 
 /// A CSV file of numbers with named columns.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,10 +88,19 @@ pub fn read_series(mut network: Network, base_dir: &Path) -> Result<Network, Loa
     let Some(scenario) = &mut network.scenario else {
         return Ok(network);
     };
-    for profile in &mut scenario.profiles {
-        if let Series::Csv { file, column } = &profile.series {
-            let values = read_csv_column(&base_dir.join(file), column)?;
-            profile.series = Series::Values(values);
+    let price = match &mut scenario.reward.kind {
+        RewardKind::Cost(cost) => cost.energy_price.as_mut(),
+        RewardKind::GymAnm => None,
+    };
+    let series = scenario
+        .profiles
+        .iter_mut()
+        .map(|p| &mut p.series)
+        .chain(price);
+    for series in series {
+        if let Series::Csv { file, column } = series {
+            let values = read_csv_column(&base_dir.join(&*file), column)?;
+            *series = Series::Values(values);
         }
     }
     Ok(network)

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{LoadError, network_from_ron, network_to_ron, writable_target, write_atomic_with};
+use crate::sim::CostTerms;
 use crate::sim::episode::{Episode, EpisodeHeader, StepRecord};
 
 const MAGIC: &[u8] = b"GRIDPILOT EPISODE 2\n";
@@ -158,12 +159,16 @@ fn header_bytes(header: &EpisodeHeader) -> Vec<u8> {
     bytes
 }
 
-/// A step's frame: its length, then the step.
+/// A step's frame: its length, then the step, then the reward's costs if it has any.
 fn frame(step: &StepRecord, out: &mut Vec<u8>) {
     let at = out.len();
     out.extend_from_slice(&[0; 4]);
     // Plain data always encodes.
-    let encoded = postcard::to_extend(step, std::mem::take(out)).expect("steps always encode");
+    let mut encoded = postcard::to_extend(step, std::mem::take(out)).expect("steps always encode");
+    let costs = &step.reward_terms.costs;
+    if *costs != CostTerms::default() {
+        encoded = postcard::to_extend(costs, encoded).expect("costs always encode");
+    }
     *out = encoded;
     let length = (out.len() - at - 4) as u32;
     out[at..at + 4].copy_from_slice(&length.to_le_bytes());
@@ -359,7 +364,7 @@ impl<R: Read + Seek> EpisodeReader<R> {
                 read_u32(&mut self.source).ok_or_else(|| corrupt(&"the file ends in it"))?;
             let bytes = read_exact(&mut self.source, u64::from(length))
                 .ok_or_else(|| corrupt(&"the file ends inside it"))?;
-            postcard::from_bytes(&bytes).map_err(|e| corrupt(&e))
+            decode_step(&bytes).map_err(|e| corrupt(&e))
         })
     }
 
@@ -387,7 +392,21 @@ pub fn read_frame(
         .map_err(|e| corrupt(&e))?;
     let bytes = read_exact(source, u64::from(frame.length))
         .ok_or_else(|| corrupt(&"the file ends inside it"))?;
-    postcard::from_bytes(&bytes).map_err(|e| corrupt(&e))
+    decode_step(&bytes).map_err(|e| corrupt(&e))
+}
+
+/// A step from its frame's bytes: the step, and the reward's costs when they follow it.
+fn decode_step(bytes: &[u8]) -> Result<StepRecord, String> {
+    let (mut step, rest): (StepRecord, _) =
+        postcard::take_from_bytes(bytes).map_err(|e| e.to_string())?;
+    if !rest.is_empty() {
+        let (costs, rest) = postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
+        if !rest.is_empty() {
+            return Err(format!("{} bytes follow it in its frame", rest.len()));
+        }
+        step.reward_terms.costs = costs;
+    }
+    Ok(step)
 }
 
 /// Where each step's frame starts (offset and length), and why the recording stopped short of

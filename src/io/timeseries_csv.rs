@@ -25,6 +25,11 @@ pub fn episode_csv_header(net: &Network, actions: &[Component]) -> String {
         "penalty_pu_h",
         "energy_term",
         "penalty_term",
+        "cost_generation",
+        "cost_energy",
+        "cost_ramping",
+        "cost_tap_changes",
+        "cost_violations",
     ]
     .map(String::from)
     .into();
@@ -52,10 +57,10 @@ pub fn episode_csv_header(net: &Network, actions: &[Component]) -> String {
 
 /// One step's row, appended to `out`, with `actions` components in each action group.
 pub fn episode_csv_row(s: &StepRecord, actions: usize, out: &mut String) {
-    let t = &s.reward_terms;
+    let (t, c) = (&s.reward_terms, &s.reward_terms.costs);
     let _ = write!(
         out,
-        "{},{},{},{},{},{},{},{},{},{}",
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
         s.step,
         s.time_index,
         s.converged,
@@ -65,7 +70,12 @@ pub fn episode_csv_row(s: &StepRecord, actions: usize, out: &mut String) {
         t.energy_loss_pu_h,
         t.penalty_pu_h,
         t.energy_term,
-        t.penalty_term
+        t.penalty_term,
+        c.generation,
+        c.energy,
+        c.ramping,
+        c.tap_changes,
+        c.violations
     );
     let requested = (0..actions).map(|i| s.requested_action.get(i).copied());
     let applied = (0..actions).map(|i| s.applied_action.get(i).copied());

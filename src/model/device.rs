@@ -139,6 +139,35 @@ pub enum GenCost {
     },
 }
 
+impl GenCost {
+    /// The cost per hour of producing `p_mw` (startup and shutdown aside). A piecewise linear
+    /// curve goes on along its end segments beyond its first and last points.
+    pub fn per_hour(&self, p_mw: f64) -> f64 {
+        match self {
+            GenCost::Polynomial { coefficients, .. } => {
+                coefficients.iter().fold(0.0, |acc, c| acc * p_mw + c)
+            }
+            GenCost::PiecewiseLinear { points, .. } => match points.as_slice() {
+                [] => 0.0,
+                [(_, cost)] => *cost,
+                _ => {
+                    // The segment holding p_mw, or the end segment nearest it.
+                    let k = points
+                        .windows(2)
+                        .position(|w| p_mw <= w[1].0)
+                        .unwrap_or(points.len() - 2);
+                    let ((p0, c0), (p1, c1)) = (points[k], points[k + 1]);
+                    if p1 == p0 {
+                        c1
+                    } else {
+                        c0 + (c1 - c0) * (p_mw - p0) / (p1 - p0)
+                    }
+                }
+            },
+        }
+    }
+}
+
 /// Whether a renewable unit is driven by the sun or the wind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RenewableSource {

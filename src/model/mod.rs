@@ -23,7 +23,8 @@ pub use device::{
 pub use element::{ElementRef, Subject, unused_name};
 pub use names::{NameHasher, NameMap, NameSet, natural_cmp};
 pub use scenario::{
-    DailyShape, PowerFlowSettings, Profile, Protection, RewardSettings, Scenario, Series,
+    CostReward, DailyShape, PowerFlowSettings, Profile, Protection, RewardKind, RewardSettings,
+    Scenario, Series,
 };
 pub use validate::{MAX_ITERATIONS, Number, Problem, ValidationReport, capitalised, with_article};
 

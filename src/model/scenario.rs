@@ -114,10 +114,14 @@ pub enum DailyShape {
     Wind,
 }
 
-/// Parameters of gym-anm's reward, generalised to any network.
+/// What a step's reward measures, and its parameters. gym-anm's reward is the default; the
+/// clip settings also set the terminal penalty of a failed step, whatever the kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RewardSettings {
+    /// gym-anm's energy and violations, or operating cost (left out of files when gym-anm's).
+    #[serde(default, skip_serializing_if = "RewardKind::is_gym_anm")]
+    pub kind: RewardKind,
     /// λ: weight of the constraint-violation penalty.
     #[serde(default = "default_penalty_weight")]
     pub penalty_weight: f64,
@@ -141,9 +145,72 @@ fn default_penalty_clip() -> f64 {
     100.0
 }
 
+/// The kinds of reward.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub enum RewardKind {
+    /// gym-anm's: energy lost in the grid and in curtailment, minus energy stored, plus the
+    /// λ-weighted voltage and rating violations, each clipped.
+    #[default]
+    GymAnm,
+    /// What operating the grid costs over the step (PowerGrid's kind of reward).
+    Cost(CostReward),
+}
+
+impl RewardKind {
+    pub fn is_gym_anm(&self) -> bool {
+        matches!(self, RewardKind::GymAnm)
+    }
+}
+
+/// The costs a step's reward counts: the reward is −(their sum) / `scale`. Startup and shutdown
+/// costs are not counted (generators are not committed or decommitted in an episode).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostReward {
+    /// Count each generator's cost curve (MATPOWER's `gencost`: polynomial or piecewise
+    /// linear, per hour) over the step.
+    #[serde(default = "yes")]
+    pub generator_cost: bool,
+    /// Price per MWh of energy bought from external grids (energy sold earns it): one value
+    /// per time index of the cycle, repeating, or a CSV column.
+    #[serde(default)]
+    pub energy_price: Option<Series>,
+    /// Cost per MW of change, from one step to the next, in the active power of generators,
+    /// storage units and external grids.
+    #[serde(default)]
+    pub ramp_cost_per_mw: f64,
+    /// Cost per position a tap changer moves.
+    #[serde(default)]
+    pub tap_change_cost: f64,
+    /// Cost per p.u.·h of voltage and rating violation (gym-anm's Φ).
+    #[serde(default)]
+    pub violation_cost: f64,
+    /// The costs are divided by this, to keep returns in a range agents learn from.
+    #[serde(default = "one")]
+    pub scale: f64,
+}
+
+impl Default for CostReward {
+    fn default() -> Self {
+        CostReward {
+            generator_cost: true,
+            energy_price: None,
+            ramp_cost_per_mw: 0.0,
+            tap_change_cost: 0.0,
+            violation_cost: 0.0,
+            scale: 1.0,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
 impl Default for RewardSettings {
     fn default() -> Self {
         RewardSettings {
+            kind: RewardKind::default(),
             penalty_weight: default_penalty_weight(),
             energy_clip: one(),
             penalty_clip: default_penalty_clip(),

@@ -6,10 +6,10 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use super::scenario::{Profile, Series};
+use super::scenario::{CostReward, Profile, RewardKind, Series};
 use super::{
-    Branch, BranchKind, Bus, BusComponents, Capability, Device, ElementRef, NameMap, NameSet,
-    Network, Scenario, Subject,
+    Branch, BranchKind, Bus, BusComponents, Capability, Device, ElementRef, GenCost, NameMap,
+    NameSet, Network, Scenario, Subject,
 };
 
 /// One thing wrong with a network.
@@ -376,6 +376,9 @@ impl Device {
                 if let Some(vm) = g.vm_setpoint_pu {
                     c.positive("vm_setpoint_pu", vm);
                 }
+                if let Some(cost) = &g.cost {
+                    check_cost(&mut c, cost);
+                }
             }
             Device::Renewable(r) => {
                 check_capability(&mut c, &r.capability);
@@ -477,6 +480,40 @@ fn check_capability(c: &mut Checker, cap: &Capability) {
     }
 }
 
+/// A cost curve's numbers must be finite, and a piecewise linear curve's points must go up in MW.
+fn check_cost(c: &mut Checker, cost: &GenCost) {
+    let (numbers, points): (Vec<f64>, &[(f64, f64)]) = match cost {
+        GenCost::Polynomial {
+            coefficients,
+            startup,
+            shutdown,
+        } => (
+            [*startup, *shutdown]
+                .into_iter()
+                .chain(coefficients.iter().copied())
+                .collect(),
+            &[],
+        ),
+        GenCost::PiecewiseLinear {
+            points,
+            startup,
+            shutdown,
+        } => (
+            [*startup, *shutdown]
+                .into_iter()
+                .chain(points.iter().flat_map(|&(p, q)| [p, q]))
+                .collect(),
+            points,
+        ),
+    };
+    if numbers.iter().any(|v| !v.is_finite()) {
+        c.invalid("its cost curve has a value that is not a finite number");
+    }
+    if points.windows(2).any(|w| w[1].0 <= w[0].0) {
+        c.invalid("the points of its piecewise linear cost must go up in MW");
+    }
+}
+
 impl Scenario {
     /// Problems with the scenario's settings and profiles (profiles must name loads or
     /// renewables of `net`, once each).
@@ -505,6 +542,9 @@ impl Scenario {
         c.not_negative("reward.penalty_weight", r.penalty_weight);
         c.not_negative("reward.energy_clip", r.energy_clip);
         c.not_negative("reward.penalty_clip", r.penalty_clip);
+        if let RewardKind::Cost(cost) = &r.kind {
+            check_cost_reward(&mut c, cost);
+        }
         if let Some(p) = &self.protection {
             if p.overload_steps == 0 {
                 c.invalid("protection.overload_steps must be at least 1");
@@ -542,6 +582,31 @@ impl Scenario {
             problems.extend(profile_problems(profile, &devices, &mut seen));
         }
         problems
+    }
+}
+
+fn check_cost_reward(c: &mut Checker, r: &CostReward) {
+    c.not_negative("reward.ramp_cost_per_mw", r.ramp_cost_per_mw);
+    c.not_negative("reward.tap_change_cost", r.tap_change_cost);
+    c.not_negative("reward.violation_cost", r.violation_cost);
+    c.positive("reward.scale", r.scale);
+    match &r.energy_price {
+        Some(Series::Values(prices)) => {
+            if prices.is_empty() {
+                c.invalid("reward.energy_price has no values");
+            } else if let Some(i) = prices.iter().position(|p| !p.is_finite()) {
+                c.invalid(format!(
+                    "reward.energy_price value {} is not a finite number",
+                    i + 1
+                ));
+            }
+        }
+        Some(Series::Daily { .. }) => {
+            c.invalid(
+                "reward.energy_price must be Values([...]) or a Csv column, not a daily shape",
+            );
+        }
+        Some(Series::Csv { .. }) | None => {}
     }
 }
 

@@ -8,7 +8,7 @@ use super::actions::{Actions, Clipping};
 use super::capability::FeasibleRegion;
 use super::observation::{self, State};
 use super::protection::ProtectionState;
-use super::reward::{self, RewardTerms};
+use super::reward::{self, RewardTerms, StepContext};
 use super::safety::{self, Severity, Violation, ViolationKind};
 use super::series::{self, DeviceProfile, Driven, ProfileError};
 use super::spaces::Component;
@@ -131,6 +131,12 @@ pub struct Environment {
     protection: Option<ProtectionState>,
     /// The bus index of every device.
     device_bus: Vec<usize>,
+    /// The cost reward's energy price per time index, when it has one.
+    price_per_mwh: Option<Vec<f64>>,
+    /// Scratch: each device's active power before the step under way, and each tap changer's
+    /// position.
+    previous_p_mw: Vec<f64>,
+    previous_taps: Vec<i32>,
     time_index: usize,
     step: usize,
     terminated: bool,
@@ -157,7 +163,11 @@ impl Environment {
         };
         let result = pf.solve(&network, &options)?;
         let profiles = series::resolve_profiles(&network, &scenario)?;
+        let price_per_mwh = series::resolve_price(&scenario)?;
         Ok(Environment {
+            price_per_mwh,
+            previous_p_mw: Vec::new(),
+            previous_taps: Vec::new(),
             actions: Actions::new(&network),
             observation_space: observation::space(&network, scenario.steps_per_cycle),
             available_mw: file_available_mw(&network),
@@ -227,6 +237,13 @@ impl Environment {
     /// Signed apparent power per branch: sign(P_from) · max(|S_from|, |S_to|).
     pub fn branch_s_mva(&self) -> &[f64] {
         &self.branch_s_mva
+    }
+
+    /// The cost reward's energy price at the current time index (0 without a price series).
+    fn price_now(&self) -> f64 {
+        self.price_per_mwh
+            .as_ref()
+            .map_or(0.0, |p| p[self.time_index % p.len()])
     }
 
     /// Each renewable's available power now (0 for other devices), in device order.
@@ -379,8 +396,19 @@ impl Environment {
         info.step = self.step;
         info.time_index = self.time_index;
         self.read_profiles();
+        self.previous_p_mw.clear();
+        self.previous_p_mw
+            .extend(self.result.devices.iter().map(|d| d.p_mw));
+        self.previous_taps.clear();
+        self.previous_taps
+            .extend(self.net.branches.iter().filter_map(tap_position));
         let action = self.actions.clip(action, &mut info.clipped);
         self.apply(&action, &mut info.violations);
+        let taps_now = self.net.branches.iter().filter_map(tap_position);
+        let tap_moves = taps_now
+            .zip(&self.previous_taps)
+            .map(|(now, before)| now.abs_diff(*before))
+            .sum();
         // Storage moves with its setpoint; the power flow does not change it.
         self.update_soc();
         self.reclose(&mut info.events);
@@ -395,14 +423,16 @@ impl Environment {
                 reward::terminal_terms(&self.scenario.reward, self.scenario.discount);
             return self.outcome(info.reward_terms.total, info);
         }
-        info.reward_terms = reward::reward_terms(
-            &self.scenario.reward,
-            &self.net,
-            &self.result,
-            &self.available_mw,
-            &self.branch_s_mva,
-            self.scenario.time_step_h,
-        );
+        let context = StepContext {
+            available_mw: &self.available_mw,
+            branch_s_mva: &self.branch_s_mva,
+            time_step_h: self.scenario.time_step_h,
+            price_per_mwh: self.price_now(),
+            previous_p_mw: &self.previous_p_mw,
+            tap_moves,
+        };
+        info.reward_terms =
+            reward::reward_terms(&self.scenario.reward, &self.net, &self.result, &context);
         safety::grid_violations(&self.net, &self.result, &mut info.violations);
         safety::storage_violations(&self.net, &mut info.violations);
         safety::power_factor_violations(&self.net, &mut info.violations);

@@ -15,6 +15,6 @@ pub mod timeline;
 
 pub use actions::Clipping;
 pub use env::{EnvState, Environment, Event, ResetOptions, SimError, StepInfo, StepResult};
-pub use reward::RewardTerms;
+pub use reward::{CostTerms, RewardTerms};
 pub use safety::{Severity, Violation, ViolationKind, measurement};
 pub use spaces::{Component, position};

@@ -4,7 +4,7 @@
 use chacha20::ChaCha12Rng;
 use rand::RngExt;
 
-use crate::model::{DailyShape, Device, Network, Scenario, Series};
+use crate::model::{DailyShape, Device, Network, RewardKind, Scenario, Series};
 
 /// A series ready to be read at any time index.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,6 +122,27 @@ pub struct DeviceProfile {
 pub enum ProfileError {
     #[error("profile for '{device}': {reason}")]
     Profile { device: String, reason: String },
+    #[error("reward.energy_price: {0}")]
+    Price(String),
+}
+
+/// The cost reward's energy price per time index, when it has one (read in first if from a
+/// CSV file).
+pub fn resolve_price(scenario: &Scenario) -> Result<Option<Vec<f64>>, ProfileError> {
+    let RewardKind::Cost(cost) = &scenario.reward.kind else {
+        return Ok(None);
+    };
+    match &cost.energy_price {
+        None => Ok(None),
+        Some(Series::Values(prices)) if !prices.is_empty() => Ok(Some(prices.clone())),
+        Some(Series::Values(_)) => Err(ProfileError::Price("it has no values".into())),
+        Some(Series::Daily { .. }) => Err(ProfileError::Price(
+            "a price is a list of values or a CSV column, not a daily shape".into(),
+        )),
+        Some(csv) => Err(ProfileError::Price(
+            Resolved::new(csv).err().unwrap_or_default(),
+        )),
+    }
 }
 
 /// Resolves the scenario's profiles against the network's devices.
