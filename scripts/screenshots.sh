@@ -36,3 +36,7 @@ shot /tmp/gridpilot-case9241pegase.ron --focus 4231 --screenshot screenshots/cas
 for net in ieee13_powergrid ieee34_powergrid networked_microgrids cigre_mv_der; do
     shot "networks/$net.ron" --play-steps 12 --screenshot "screenshots/$net.png"
 done
+# Learning: a policy trained in the Train tab, then agents compared side by side.
+shot --tab train --train 300 --screenshot screenshots/train.png
+"$bin" train --network networks/anm6_easy.ron --iterations 300 --out /tmp/gridpilot-policy.ron >/dev/null
+shot --agent linear:/tmp/gridpilot-policy.ron --tab compare --compare --screenshot screenshots/compare.png

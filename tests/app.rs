@@ -875,7 +875,7 @@ fn wait_for_label(harness: &mut Harness<'_, GridPilotApp>, text: &str) {
         std::thread::sleep(std::time::Duration::from_millis(20));
         harness.run_steps(1);
     }
-    panic!("'{text}' never showed");
+    panic!("'{text}' never showed; the log: {:?}", harness.state().log);
 }
 
 /// A few quick iterations of training, as a user would set them in the Train tab.
@@ -1002,6 +1002,6 @@ fn the_compare_tab_runs_every_agent_on_the_same_episodes_and_shows_them_side_by_
     wait_for_label(&mut harness, "Discounted return (γ = 0.995)");
     harness.get_by_label("do-nothing");
     harness.get_by_label("random");
-    // Doing nothing never curtails nor stores: two cells of its row say so.
-    assert!(harness.query_all_by_label("0.00").count() >= 2);
+    // Doing nothing never curtails nor stores.
+    harness.get_by_label_contains(" / 0.0 / 0.0");
 }

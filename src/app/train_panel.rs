@@ -10,6 +10,9 @@ use super::training::Learning;
 use crate::learn::ArsSettings;
 use crate::learn::evaluate::{AgentScore, EvaluationSettings};
 
+/// The width of the Train tab's settings and buttons, beside the learning curve.
+const CONTROLS_WIDTH: f32 = 560.0;
+
 /// What the user is setting up in the two tabs.
 pub struct TrainPanel {
     pub settings: ArsSettings,
@@ -51,6 +54,22 @@ impl TrainPanel {
         learning: &Learning,
         commands: &mut Vec<Command>,
     ) {
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_max_width(CONTROLS_WIDTH);
+                self.controls_ui(ui, learning, commands);
+            });
+            match &learning.training {
+                Some(t) => curve_ui(ui, t),
+                None => {
+                    ui.label("The learning curve shows here while a policy trains.");
+                }
+            }
+        });
+    }
+
+    /// Settings, Start / Pause / Stop, progress, fitting and the policy at hand.
+    fn controls_ui(&mut self, ui: &mut egui::Ui, learning: &Learning, commands: &mut Vec<Command>) {
         let training = learning.training.as_ref().filter(|t| t.running());
         ui.add_enabled_ui(training.is_none(), |ui| self.settings_ui(ui));
         ui.horizontal(|ui| {
@@ -116,9 +135,6 @@ impl TrainPanel {
             }
         });
         policy_ui(ui, learning, commands);
-        if let Some(t) = &learning.training {
-            curve_ui(ui, t);
-        }
     }
 
     fn settings_ui(&mut self, ui: &mut egui::Ui) {
@@ -272,71 +288,160 @@ fn policy_ui(ui: &mut egui::Ui, learning: &Learning, commands: &mut Vec<Command>
 
 /// The learning curve: the return of the policy at each iteration, and the best so far.
 fn curve_ui(ui: &mut egui::Ui, training: &super::training::Training) {
+    let scale = ReturnScale::of(training.curve.iter().map(|p| p.policy_return));
     let points = |f: fn(&crate::learn::Progress) -> f64| -> PlotPoints {
-        training
-            .curve
-            .iter()
-            .map(|p| [p.iteration as f64, f(p)])
-            .collect()
+        let at = |p: &crate::learn::Progress| [p.iteration as f64, scale.y(f(p))];
+        training.curve.iter().map(at).collect()
     };
     Plot::new("learning curve")
         .legend(Legend::default())
         .x_axis_label("iteration")
-        .y_axis_label("return")
+        .y_axis_label(scale.label())
+        .y_axis_formatter(move |mark, _| scale.text(mark.value))
+        .width(ui.available_width())
+        .height(ui.available_height().max(120.0))
         .show(ui, |plot| {
             plot.line(Line::new("policy return", points(|p| p.policy_return)));
             plot.line(Line::new("best return", points(|p| p.best_return)));
         });
 }
 
-/// The comparison: a table, and the discounted returns as bars.
+/// How returns are drawn. Returns met in training and comparing span orders of magnitude
+/// (−20,000 for a failed solve, −9 for a good policy), so when all are negative they are drawn
+/// as −log₁₀(−return): higher is still better, and the axis reads in returns.
+#[derive(Debug, Clone, Copy)]
+enum ReturnScale {
+    Linear,
+    Log,
+}
+
+impl ReturnScale {
+    fn of(returns: impl Iterator<Item = f64>) -> Self {
+        let mut returns = returns.peekable();
+        if returns.peek().is_some() && returns.all(|r| r < 0.0) {
+            ReturnScale::Log
+        } else {
+            ReturnScale::Linear
+        }
+    }
+
+    fn y(self, r: f64) -> f64 {
+        match self {
+            ReturnScale::Linear => r,
+            ReturnScale::Log => -(-r).log10(),
+        }
+    }
+
+    fn text(self, y: f64) -> String {
+        match self {
+            ReturnScale::Linear => format!("{y}"),
+            ReturnScale::Log => format!("−{}", significant(10f64.powf(-y))),
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            ReturnScale::Linear => "return",
+            ReturnScale::Log => "return (log scale)",
+        }
+    }
+}
+
+/// The comparison: a table, and under it a bar chart of the discounted returns.
 fn scores_ui(ui: &mut egui::Ui, scores: &[AgentScore], discount: f64) {
+    table_ui(ui, scores, discount);
+    chart_ui(ui, scores);
+}
+
+fn table_ui(ui: &mut egui::Ui, scores: &[AgentScore], discount: f64) {
     egui::Grid::new("scores").striped(true).show(ui, |ui| {
         for title in [
             "Agent",
             &format!("Discounted return (γ = {discount})"),
             "Return",
             "Violations",
-            "Lost MWh",
-            "Curtailed MWh",
-            "Stored MWh",
+            "MWh lost / curtailed / stored",
             "Failed solves",
         ] {
             ui.strong(title);
         }
         ui.end_row();
         for s in scores {
-            ui.label(&s.agent);
+            ui.label(short_name(&s.agent)).on_hover_text(&s.agent);
             let d = &s.discounted_return;
-            ui.label(format!("{:.3} ± {:.3}", d.mean, d.std));
-            ui.label(format!("{:.3}", s.total_return.mean));
+            ui.label(format!("{:.2} ± {:.2}", d.mean, d.std));
+            ui.label(format!("{:.2}", s.total_return.mean));
             ui.label(s.violations.values().sum::<usize>().to_string())
                 .on_hover_text(violations_text(s));
-            ui.label(format!("{:.2}", s.energy_lost_mwh));
-            ui.label(format!("{:.2}", s.energy_curtailed_mwh));
-            ui.label(format!("{:.2}", s.energy_stored_mwh));
+            ui.label(format!(
+                "{:.1} / {:.1} / {:.1}",
+                s.energy_lost_mwh, s.energy_curtailed_mwh, s.energy_stored_mwh
+            ));
             ui.label(s.failed_solves.to_string());
             ui.end_row();
         }
     });
+}
+
+/// A bar per agent for its discounted return, lying down so that agents' names read and
+/// the returns get the panel's width.
+fn chart_ui(ui: &mut egui::Ui, scores: &[AgentScore]) {
+    let scale = ReturnScale::of(scores.iter().map(|s| s.discounted_return.mean));
+    // Agent k at y = −k: the first agent on top, as in the table.
     let bars: Vec<Bar> = scores
         .iter()
         .enumerate()
-        .map(|(k, s)| Bar::new(k as f64, s.discounted_return.mean).name(&s.agent))
+        .map(|(k, s)| {
+            let length = scale.y(s.discounted_return.mean);
+            Bar::new(-(k as f64), length)
+                .name(short_name(&s.agent))
+                .width(0.6)
+        })
         .collect();
-    let names: Vec<String> = scores.iter().map(|s| s.agent.clone()).collect();
+    let names: Vec<String> = scores.iter().map(|s| short_name(&s.agent)).collect();
     Plot::new("comparison")
-        .y_axis_label("discounted return")
-        .x_axis_formatter(move |mark, _| {
-            let k = mark.value.round();
-            (k >= 0.0 && (k - mark.value).abs() < 1e-9)
+        .x_axis_label(format!("discounted {}", scale.label()))
+        .x_axis_formatter(move |mark, _| scale.text(mark.value))
+        .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+        .y_axis_formatter(move |mark, _| {
+            let k = -mark.value.round();
+            (k >= 0.0 && (k + mark.value).abs() < 1e-9)
                 .then(|| names.get(k as usize).cloned())
                 .flatten()
                 .unwrap_or_default()
         })
+        .y_axis_min_width(160.0)
+        .include_y(0.5)
+        .include_y(0.5 - scores.len() as f64)
+        .include_x(0.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .width(ui.available_width())
+        .height(ui.available_height().max(40.0 + 28.0 * scores.len() as f32))
         .show(ui, |plot| {
-            plot.bar_chart(BarChart::new("discounted return", bars))
+            plot.bar_chart(BarChart::new("discounted return", bars).horizontal())
         });
+}
+
+/// A number with three significant figures at most: 3.16, 31.6, 316, 3160.
+fn significant(x: f64) -> String {
+    let decimals = (2 - x.abs().log10().floor() as i32).clamp(0, 6) as usize;
+    format!("{x:.decimals$}")
+}
+
+/// An agent as the command line names it, its file without the folder.
+fn short_name(spec: &str) -> String {
+    match spec.split_once(':') {
+        Some((kind, file)) => {
+            let name = std::path::Path::new(file).file_name();
+            format!(
+                "{kind}:{}",
+                name.map_or(file.into(), |n| n.to_string_lossy())
+            )
+        }
+        None => spec.to_string(),
+    }
 }
 
 fn violations_text(s: &AgentScore) -> String {
