@@ -13,6 +13,7 @@ pub mod edit;
 pub mod io;
 pub mod layout;
 pub mod learn;
+pub mod library;
 pub mod model;
 pub mod powerflow;
 pub mod sim;

@@ -114,3 +114,23 @@ fn readme_scenario_and_policy_examples_parse() {
         gridpilot::io::ron_options().from_str(policy).unwrap();
     assert_eq!(policy.weights, [[0.0, -0.5], [10.0, 0.0]]);
 }
+
+#[test]
+fn the_library_holds_every_bundled_network_as_its_file_reads() {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(project("networks")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "ron") {
+            files.push(path);
+        }
+    }
+    let names: Vec<&str> = gridpilot::library::NETWORKS.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names.len(), files.len(), "{names:?}");
+    for path in files {
+        let name = path.file_stem().unwrap().to_str().unwrap();
+        let from_file = gridpilot::io::read_series(load_network(&path).unwrap(), &project("networks"));
+        assert_eq!(gridpilot::library::network(name).unwrap(), from_file.unwrap(), "{name}");
+    }
+    let unknown = gridpilot::library::network("nowhere").unwrap_err().to_string();
+    assert!(unknown.contains("'nowhere'") && unknown.contains("anm6_easy"), "{unknown}");
+}

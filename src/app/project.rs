@@ -11,7 +11,7 @@ use crate::io::LoadError;
 use crate::model::ValidationReport;
 
 /// ANM6-Easy, built into the binary so the app opens on it from any folder.
-pub const DEFAULT_NETWORK: &str = include_str!("../../networks/anm6_easy.ron");
+pub const DEFAULT_NETWORK: &str = crate::library::NETWORKS[0].1;
 
 /// The document and the session that runs it.
 pub struct Project {

@@ -1,7 +1,8 @@
 //! Numeric CSV tables: a header naming the columns, then one row of numbers per time step.
 //! Used for device time series and for scheduled actions.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use super::{LoadError, ParseError, read_text};
 use crate::model::{Network, RewardKind, Series};
@@ -70,9 +71,8 @@ pub fn parse_numeric_csv(text: &str) -> Result<NumericTable, ParseError> {
     Ok(NumericTable { columns, rows })
 }
 
-/// One column of a numeric CSV file.
-pub fn read_csv_column(path: &Path, column: &str) -> Result<Vec<f64>, LoadError> {
-    let table = read_numeric_csv(path)?;
+/// One column of a table read from `path`, or an error naming the columns there are.
+fn column_of(table: &NumericTable, column: &str, path: &Path) -> Result<Vec<f64>, LoadError> {
     table.column(column).ok_or_else(|| LoadError::Content {
         path: path.to_path_buf(),
         message: format!(
@@ -84,7 +84,19 @@ pub fn read_csv_column(path: &Path, column: &str) -> Result<Vec<f64>, LoadError>
 
 /// The network with every CSV series of its scenario read in (paths relative to `base_dir`):
 /// what the environment runs, and what an episode file stores, so it stands alone.
-pub fn read_series(mut network: Network, base_dir: &Path) -> Result<Network, LoadError> {
+pub fn read_series(network: Network, base_dir: &Path) -> Result<Network, LoadError> {
+    read_series_with(network, |file| {
+        let path = base_dir.join(file);
+        read_numeric_csv(&path).map(|table| (path, table))
+    })
+}
+
+/// [`read_series`] with the tables coming from `table` (by the file name the series gives),
+/// each asked for once however many series read it.
+pub fn read_series_with(
+    mut network: Network,
+    mut table: impl FnMut(&str) -> Result<(PathBuf, NumericTable), LoadError>,
+) -> Result<Network, LoadError> {
     let Some(scenario) = &mut network.scenario else {
         return Ok(network);
     };
@@ -97,10 +109,14 @@ pub fn read_series(mut network: Network, base_dir: &Path) -> Result<Network, Loa
         .iter_mut()
         .map(|p| &mut p.series)
         .chain(price);
+    let mut tables: HashMap<String, (PathBuf, NumericTable)> = HashMap::new();
     for series in series {
         if let Series::Csv { file, column } = series {
-            let values = read_csv_column(&base_dir.join(&*file), column)?;
-            *series = Series::Values(values);
+            if !tables.contains_key(file.as_str()) {
+                tables.insert(file.clone(), table(file)?);
+            }
+            let (path, read) = &tables[file.as_str()];
+            *series = Series::Values(column_of(read, column, path)?);
         }
     }
     Ok(network)
