@@ -9,15 +9,39 @@ use crate::model::Network;
 /// Every bundled network: its name and its file (`networks/NAME.ron`), the app's default first.
 pub const NETWORKS: &[(&str, &str)] = &[
     ("anm6_easy", include_str!("../networks/anm6_easy.ron")),
-    ("three_bus_feeder", include_str!("../networks/three_bus_feeder.ron")),
-    ("case14_classroom", include_str!("../networks/case14_classroom.ron")),
-    ("case30_classroom", include_str!("../networks/case30_classroom.ron")),
-    ("case33bw_feeder", include_str!("../networks/case33bw_feeder.ron")),
+    (
+        "three_bus_feeder",
+        include_str!("../networks/three_bus_feeder.ron"),
+    ),
+    (
+        "case14_classroom",
+        include_str!("../networks/case14_classroom.ron"),
+    ),
+    (
+        "case30_classroom",
+        include_str!("../networks/case30_classroom.ron"),
+    ),
+    (
+        "case33bw_feeder",
+        include_str!("../networks/case33bw_feeder.ron"),
+    ),
     ("cigre_mv_der", include_str!("../networks/cigre_mv_der.ron")),
-    ("ieee13_powergrid", include_str!("../networks/ieee13_powergrid.ron")),
-    ("ieee34_powergrid", include_str!("../networks/ieee34_powergrid.ron")),
-    ("networked_microgrids", include_str!("../networks/networked_microgrids.ron")),
-    ("case118_transmission", include_str!("../networks/case118_transmission.ron")),
+    (
+        "ieee13_powergrid",
+        include_str!("../networks/ieee13_powergrid.ron"),
+    ),
+    (
+        "ieee34_powergrid",
+        include_str!("../networks/ieee34_powergrid.ron"),
+    ),
+    (
+        "networked_microgrids",
+        include_str!("../networks/networked_microgrids.ron"),
+    ),
+    (
+        "case118_transmission",
+        include_str!("../networks/case118_transmission.ron"),
+    ),
 ];
 
 /// The CSV files the bundled networks' series read.
@@ -33,7 +57,10 @@ pub fn network(name: &str) -> Result<Network, LoadError> {
         let names: Vec<&str> = NETWORKS.iter().map(|(n, _)| *n).collect();
         return Err(LoadError::Content {
             path: path(name),
-            message: format!("no bundled network is named '{name}' (they are {})", names.join(", ")),
+            message: format!(
+                "no bundled network is named '{name}' (they are {})",
+                names.join(", ")
+            ),
         });
     };
     let file = path(&format!("{name}.ron"));

@@ -124,13 +124,26 @@ fn the_library_holds_every_bundled_network_as_its_file_reads() {
             files.push(path);
         }
     }
-    let names: Vec<&str> = gridpilot::library::NETWORKS.iter().map(|(n, _)| *n).collect();
+    let names: Vec<&str> = gridpilot::library::NETWORKS
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
     assert_eq!(names.len(), files.len(), "{names:?}");
     for path in files {
         let name = path.file_stem().unwrap().to_str().unwrap();
-        let from_file = gridpilot::io::read_series(load_network(&path).unwrap(), &project("networks"));
-        assert_eq!(gridpilot::library::network(name).unwrap(), from_file.unwrap(), "{name}");
+        let from_file =
+            gridpilot::io::read_series(load_network(&path).unwrap(), &project("networks"));
+        assert_eq!(
+            gridpilot::library::network(name).unwrap(),
+            from_file.unwrap(),
+            "{name}"
+        );
     }
-    let unknown = gridpilot::library::network("nowhere").unwrap_err().to_string();
-    assert!(unknown.contains("'nowhere'") && unknown.contains("anm6_easy"), "{unknown}");
+    let unknown = gridpilot::library::network("nowhere")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        unknown.contains("'nowhere'") && unknown.contains("anm6_easy"),
+        "{unknown}"
+    );
 }

@@ -16,9 +16,7 @@ pub use agent_file::{
     agent_from_spec, linear_policy_to_ron, read_linear_policy, save_linear_policy,
 };
 pub use atomic::{writable_target, write_atomic, write_atomic_with};
-pub use csv::{
-    NumericTable, parse_numeric_csv, read_numeric_csv, read_series, read_series_with,
-};
+pub use csv::{NumericTable, parse_numeric_csv, read_numeric_csv, read_series, read_series_with};
 pub use episode_file::{
     EpisodeError, EpisodeReader, EpisodeWriter, Frame, episode_from_bytes, episode_to_bytes,
     load_episode, read_frame, save_episode, write_episode,

@@ -68,7 +68,7 @@ pub struct Newton {
     /// The unknowns whose Jacobian columns alone differ from the reference's at the start of
     /// the next solve (see [`Newton::start_near_reference`]).
     near_reference: Option<Vec<usize>>,
-    lu: Box<dyn SparseLu + Send>,
+    lu: Box<dyn SparseLu + Send + Sync>,
     // Workspace reused across iterations and solves.
     current: Vec<C64>,
     d_angle: Vec<C64>,
@@ -92,7 +92,7 @@ impl Newton {
     pub fn new(
         ybus: &Ybus,
         types: &[BusType],
-        mut lu: Box<dyn SparseLu + Send>,
+        mut lu: Box<dyn SparseLu + Send + Sync>,
     ) -> Result<Self, LinearSolveError> {
         let pvpq: Vec<usize> = (0..ybus.n)
             .filter(|&i| matches!(types[i], BusType::Pv | BusType::Pq))
