@@ -1005,3 +1005,81 @@ fn the_compare_tab_runs_every_agent_on_the_same_episodes_and_shows_them_side_by_
     // Doing nothing never curtails nor stores.
     harness.get_by_label_contains(" / 0.0 / 0.0");
 }
+
+#[path = "support/policy_server.rs"]
+mod policy_server;
+
+/// The rewards and requested actions of steps 1 to `steps`, taken by Step.
+fn steps_taken(harness: &mut App, steps: usize) -> Vec<(f64, Vec<f64>)> {
+    for _ in 0..steps {
+        harness
+            .state_mut()
+            .apply_now(Command::Run(RunCommand::Step));
+    }
+    harness.run_steps(2);
+    let history = &session(harness).history;
+    (1..=steps)
+        .map(|i| {
+            let step = history.read(i).unwrap();
+            (step.reward, step.requested_action.clone())
+        })
+        .collect()
+}
+
+#[test]
+fn a_remote_policy_picked_in_the_app_operates_the_grid_as_it_does_in_process() {
+    let address = policy_server::serve(policy_server::Behaviour::Controller, 12);
+    let mut remote = app();
+    remote.get_by_label("Agent").click();
+    remote.run_steps(2);
+    remote.get_by_label("Remote policy…").click();
+    remote.run_steps(3);
+    let field = remote.get_by_role(egui::accesskit::Role::TextInput);
+    field.focus();
+    remote.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    remote
+        .get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(&address);
+    remote.run_steps(2);
+    remote.get_by_label("Connect").click();
+    remote.run_steps(3);
+    assert_eq!(
+        session(&remote).agent_choice,
+        AgentChoice::Remote(address.clone())
+    );
+    let served = steps_taken(&mut remote, 12);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("controller.ron");
+    std::fs::write(&file, policy_server::CONTROLLER).unwrap();
+    let mut local = app();
+    local
+        .state_mut()
+        .apply_now(Command::Run(RunCommand::SetAgent(AgentChoice::Linear(
+            file,
+        ))));
+    assert_eq!(served, steps_taken(&mut local, 12));
+    // The storage setpoint follows the load and the wind: the policy acted.
+    assert!(served.iter().any(|(_, action)| action[4] != 0.0));
+}
+
+#[test]
+fn a_remote_policy_that_goes_away_stops_play_and_says_why() {
+    let address = policy_server::serve(policy_server::Behaviour::Controller, 3);
+    let mut harness = app();
+    let choice = AgentChoice::Remote(address.clone());
+    harness
+        .state_mut()
+        .apply_now(Command::Run(RunCommand::SetAgent(choice)));
+    harness.run_steps(2);
+    harness.get_by_label("Play").click();
+    harness.run_steps(1);
+    assert!(session(&harness).playing);
+    run_until(&mut harness, |app| !app.session().unwrap().playing);
+    harness.run_steps(2);
+    let log = harness.state().log.join("\n");
+    assert!(
+        log.contains(&format!("remote policy {address}: cannot connect")),
+        "{log}"
+    );
+    assert!(log.contains("play stopped"), "{log}");
+}

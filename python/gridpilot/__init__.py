@@ -12,6 +12,7 @@ GridPilot's Rust core (the same simulator the app and the command line run).
 from gridpilot._core import bundled_networks, load_episode
 from gridpilot.env import GridEnv
 from gridpilot.registration import register_environments
+from gridpilot.serve import serve_policy
 from gridpilot.vector import GridVectorEnv
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "bundled_networks",
     "load_episode",
     "register_environments",
+    "serve_policy",
 ]
 
 register_environments()

@@ -3,10 +3,12 @@
 //! Agents read no files: [`crate::io::agent_from_spec`] reads policies and schedules first.
 
 mod linear;
+mod remote;
 pub mod rollout;
 mod schedule;
 
 pub use linear::{LinearPolicy, LinearPolicyAgent};
+pub use remote::{RemoteAgent, Transport};
 pub use schedule::ScheduleAgent;
 
 use std::path::{Path, PathBuf};
@@ -26,13 +28,19 @@ pub trait Agent {
 
     /// Called at every reset.
     fn reset(&mut self) {}
+
+    /// Why the agent could not choose its last action (a remote policy that stopped
+    /// answering): it did nothing instead, and a run should stop and say so.
+    fn failure(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// Why an agent cannot be built.
 #[derive(Debug, thiserror::Error)]
 pub enum AgentError {
     #[error(
-        "unknown agent '{0}': expected do-nothing, random, linear:POLICY.ron or schedule:ACTIONS.csv"
+        "unknown agent '{0}': expected do-nothing, random, linear:POLICY.ron, schedule:ACTIONS.csv or remote:http://HOST:PORT"
     )]
     UnknownKind(String),
     #[error("{}: {message}", file.display())]
@@ -42,6 +50,9 @@ pub enum AgentError {
     Read(#[from] crate::io::LoadError),
     #[error("the {0} agent needs a file: {0}:FILE")]
     NoFile(String),
+    /// A remote policy that cannot be reached or answers wrongly.
+    #[error("{0}")]
+    Remote(String),
 }
 
 impl AgentError {

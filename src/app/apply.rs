@@ -81,6 +81,13 @@ impl GridPilotApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));
             }
             Command::Notify(message) => self.notify(message),
+            Command::AskRemotePolicy => {
+                let address = match &self.project.session().map(|s| &s.agent_choice) {
+                    Some(AgentChoice::Remote(address)) => address.clone(),
+                    _ => super::prompt::DEFAULT_POLICY_ADDRESS.to_string(),
+                };
+                self.prompt = Some(Prompt::RemotePolicy(address));
+            }
             other => {
                 if let Some(file_command) = self.apply_learning_command(other) {
                     self.apply_file_command(ctx, file_command);

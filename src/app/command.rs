@@ -147,6 +147,9 @@ pub enum Command {
     // Running.
     Run(RunCommand),
 
+    /// Asks for the address of a remote policy to operate the grid.
+    AskRemotePolicy,
+
     // Learning.
     StartTraining(crate::learn::ArsSettings),
     /// Pauses (true) or resumes (false) the training under way.

@@ -795,7 +795,7 @@ impl GridPilotApp {
                 self.notice.ui(ui, self.view_rect);
             }
         });
-        if let Some(prompt) = &self.prompt
+        if let Some(prompt) = &mut self.prompt
             && let Some(answer) = prompt::prompt_ui(ui.ctx(), prompt)
         {
             self.prompt = None;

@@ -1,7 +1,9 @@
 //! Questions the app must ask before going on: unsaved edits, a recovery copy left by a crash,
-//! and messages that must not be missed (a file that cannot be opened or saved).
+//! the address of a remote policy, and messages that must not be missed (a file that cannot be
+//! opened or saved).
 
 use super::command::Command;
+use super::session::{AgentChoice, RunCommand};
 use crate::edit::recovery::Found;
 
 /// A question on top of the window, until answered.
@@ -11,18 +13,24 @@ pub enum Prompt {
     Unsaved(Box<Command>),
     /// A recovery copy of unsaved edits was found.
     Recover(Found),
+    /// The address of a policy served over HTTP, as the user types it.
+    RemotePolicy(String),
     Message(String),
 }
 
+/// Where `gridpilot.serve_policy` listens unless told otherwise.
+pub const DEFAULT_POLICY_ADDRESS: &str = "http://127.0.0.1:8765";
+
 /// Draws the prompt; returns the commands its answer makes, once answered.
-pub fn prompt_ui(ctx: &egui::Context, prompt: &Prompt) -> Option<Vec<Command>> {
+pub fn prompt_ui(ctx: &egui::Context, prompt: &mut Prompt) -> Option<Vec<Command>> {
     let modal = egui::Modal::new(egui::Id::unique("prompt")).show(ctx, |ui| {
         ui.set_max_width(420.0);
         match prompt {
             Prompt::Unsaved(then) => unsaved_ui(ui, then),
             Prompt::Recover(found) => recover_ui(ui, found),
+            Prompt::RemotePolicy(address) => remote_policy_ui(ui, address),
             Prompt::Message(text) => {
-                ui.label(text);
+                ui.label(text.as_str());
                 ui.add_space(8.0);
                 ui.button("OK").clicked().then(Vec::new)
             }
@@ -42,6 +50,25 @@ fn unsaved_ui(ui: &mut egui::Ui, then: &Command) -> Option<Vec<Command>> {
         }
         if ui.button("Discard").clicked() {
             return Some(vec![Command::Discarding(Box::new(then.clone()))]);
+        }
+        ui.button("Cancel").clicked().then(Vec::new)
+    })
+    .inner
+}
+
+fn remote_policy_ui(ui: &mut egui::Ui, address: &mut String) -> Option<Vec<Command>> {
+    ui.heading("Remote policy");
+    ui.label(
+        "The address of a policy served over HTTP (gridpilot.serve_policy in Python, say). \
+         Each step sends it the observation and applies the action it answers.",
+    );
+    let field = ui.add(egui::TextEdit::singleline(address).desired_width(320.0));
+    let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        if ui.button("Connect").clicked() || entered {
+            let choice = AgentChoice::Remote(address.trim().to_string());
+            return Some(vec![Command::Run(RunCommand::SetAgent(choice))]);
         }
         ui.button("Cancel").clicked().then(Vec::new)
     })

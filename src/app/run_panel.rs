@@ -69,6 +69,7 @@ fn agent_picker_ui(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<Comm
                     Command::PickAgentFile(AgentFile::LinearPolicy),
                 ),
                 ("Schedule…", Command::PickAgentFile(AgentFile::Schedule)),
+                ("Remote policy…", Command::AskRemotePolicy),
             ];
             for (label, command) in choices {
                 if ui.selectable_label(false, label).clicked() {

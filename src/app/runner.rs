@@ -78,6 +78,8 @@ pub struct Live {
     pub feasible_p_mw: Feasible,
     /// What was written to the recording.
     pub written: Written,
+    /// Why the agent could not choose the step's action, if it could not.
+    pub failure: Option<String>,
 }
 
 /// What the window needs to know of the environment, fixed for the session.

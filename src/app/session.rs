@@ -23,6 +23,8 @@ pub enum AgentChoice {
     Random,
     Linear(PathBuf),
     Schedule(PathBuf),
+    /// A policy served over HTTP at this address.
+    Remote(String),
 }
 
 impl AgentChoice {
@@ -35,8 +37,9 @@ impl AgentChoice {
             None if spec == "random" => Ok(AgentChoice::Random),
             Some(("linear", file)) => Ok(AgentChoice::Linear(file.into())),
             Some(("schedule", file)) => Ok(AgentChoice::Schedule(file.into())),
+            Some(("remote", address)) => Ok(AgentChoice::Remote(address.into())),
             _ => Err(format!(
-                "unknown agent '{spec}': expected human, do-nothing, random, linear:POLICY.ron or schedule:ACTIONS.csv"
+                "unknown agent '{spec}': expected human, do-nothing, random, linear:POLICY.ron, schedule:ACTIONS.csv or remote:http://HOST:PORT"
             )),
         }
     }
@@ -48,6 +51,7 @@ impl AgentChoice {
             AgentChoice::Random => "Random".into(),
             AgentChoice::Linear(p) => format!("Linear policy ({})", file_name(p)),
             AgentChoice::Schedule(p) => format!("Schedule ({})", file_name(p)),
+            AgentChoice::Remote(address) => format!("Remote policy ({address})"),
         }
     }
 
@@ -59,6 +63,7 @@ impl AgentChoice {
             AgentChoice::Random => "random".into(),
             AgentChoice::Linear(p) => format!("linear:{}", p.display()),
             AgentChoice::Schedule(p) => format!("schedule:{}", p.display()),
+            AgentChoice::Remote(address) => format!("remote:{address}"),
         }
     }
 }
@@ -506,6 +511,13 @@ impl Session {
             self.history.written(step, frame);
         }
         self.log.extend(written.warning);
+        if let Some(why) = live.failure {
+            // The agent could not choose this step's action (it did nothing): stop and say so.
+            self.log.push(format!(
+                "{why}; the step was taken doing nothing, and play stopped"
+            ));
+            self.playing = false;
+        }
         if at_end {
             self.cursor = self.history.len() - 1;
         }

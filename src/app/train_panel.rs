@@ -237,10 +237,12 @@ impl TrainPanel {
     }
 }
 
-/// The session's agent, when it is one a comparison can run (read from a file).
+/// The session's agent, when it is one a comparison can run (from a file or a server).
 fn session_agent(session: &Session) -> Option<AgentChoice> {
     match &session.agent_choice {
-        choice @ (AgentChoice::Linear(_) | AgentChoice::Schedule(_)) => Some(choice.clone()),
+        choice @ (AgentChoice::Linear(_) | AgentChoice::Schedule(_) | AgentChoice::Remote(_)) => {
+            Some(choice.clone())
+        }
         _ => None,
     }
 }

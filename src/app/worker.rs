@@ -157,7 +157,9 @@ impl Worker {
             None => crate::sim::episode::record(&self.env, None, Vec::new(), None),
         };
         let written = self.recorder.record(&record);
-        self.live(record, written)
+        let mut live = self.live(record, written);
+        live.failure = self.run.agent.failure().map(str::to_string);
+        live
     }
 
     /// Goes back to step `at` and runs on from there as a new branch; the run after `at` is
@@ -279,6 +281,7 @@ impl Worker {
             record,
             feasible_p_mw: self.feasible(),
             written,
+            failure: None,
         }
     }
 }

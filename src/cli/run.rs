@@ -30,7 +30,7 @@ pub struct RunArgs {
     /// A network file with a scenario section.
     #[arg(long)]
     network: PathBuf,
-    /// do-nothing, random, linear:POLICY.ron or schedule:ACTIONS.csv
+    /// do-nothing, random, linear:POLICY.ron, schedule:ACTIONS.csv or remote:http://HOST:PORT
     #[arg(long, default_value = "do-nothing")]
     agent: String,
     /// Seed of the episode (time series noise) and of the random agent.
@@ -152,6 +152,15 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, String> {
     let mut summary = Summary::default();
     for _ in 0..steps {
         let (result, record) = rollout.step(&mut env, agent.as_mut());
+        if let Some(why) = agent.failure() {
+            // The step the agent could not choose is left out; the recording keeps the rest.
+            let why = why.to_string();
+            progress.finish_and_clear();
+            if let Some(recording) = recording.take() {
+                recording.finish()?;
+            }
+            return Err(format!("{why} (at step {})", result.info.step));
+        }
         summary.add(&result, env.scenario().discount);
         if let Some(recording) = &mut recording {
             recording.write(&record)?;

@@ -1,12 +1,13 @@
 //! Agents named as the command line names them (`do-nothing`, `random`, `linear:POLICY.ron`,
-//! `schedule:ACTIONS.csv`): their files are read here, the agents themselves read none.
+//! `schedule:ACTIONS.csv`, `remote:http://HOST:PORT`): their files are read and their
+//! connections made here; the agents themselves read no files.
 
 use std::path::Path;
 
 use super::{read_numeric_csv, read_text, ron_options};
 use crate::agent::{
-    Agent, AgentError, DoNothing, LinearPolicy, LinearPolicyAgent, RandomAgent, ScheduleAgent,
-    Spaces,
+    Agent, AgentError, DoNothing, LinearPolicy, LinearPolicyAgent, RandomAgent, RemoteAgent,
+    ScheduleAgent, Spaces,
 };
 
 /// Builds an agent from its command-line name, reading its file if it has one. The random
@@ -24,6 +25,12 @@ pub fn agent_from_spec(
             let path = Path::new(file);
             let policy = read_linear_policy(path)?;
             Ok(Box::new(LinearPolicyAgent::new(policy, spaces, path)?))
+        }
+        Some(("remote", address)) => {
+            let transport = super::http::HttpTransport::new(address).map_err(AgentError::Remote)?;
+            let agent = RemoteAgent::connect(Box::new(transport), address, spaces)
+                .map_err(AgentError::Remote)?;
+            Ok(Box::new(agent))
         }
         Some(("schedule", file)) => {
             let path = Path::new(file);

@@ -7,6 +7,7 @@ mod atomic;
 mod csv;
 mod episode_file;
 mod error;
+pub mod http;
 pub mod matpower;
 mod network_file;
 pub mod pandapower;

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::LearnError;
 use crate::agent::Agent;
 use crate::model::Device;
-use crate::sim::{Environment, Event, ResetOptions, SimError, ViolationKind};
+use crate::sim::{Environment, Event, ResetOptions, ViolationKind};
 
 /// Which episodes every agent runs.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,7 +74,7 @@ pub fn score_episode(
     agent: &mut dyn Agent,
     start: EpisodeStart,
     steps: usize,
-) -> Result<EpisodeScore, SimError> {
+) -> Result<EpisodeScore, LearnError> {
     let options = ResetOptions {
         start_time_index: Some(start.time_index),
         ..ResetOptions::default()
@@ -95,7 +95,11 @@ pub fn score_episode(
     };
     let mut weight = 1.0;
     for _ in 0..steps {
-        let result = env.step(&agent.act(&observation));
+        let action = agent.act(&observation);
+        if let Some(why) = agent.failure() {
+            return Err(LearnError::Agent(why.to_string()));
+        }
+        let result = env.step(&action);
         agent.observe(result.reward, &result.observation, result.terminated);
         score.steps += 1;
         score.total_return += result.reward;

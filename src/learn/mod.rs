@@ -27,4 +27,7 @@ pub enum LearnError {
     Episode(String),
     #[error("cancelled")]
     Cancelled,
+    /// The agent could not choose an action (a remote policy that stopped answering).
+    #[error("{0}")]
+    Agent(String),
 }
