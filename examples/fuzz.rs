@@ -41,7 +41,7 @@ fn main() -> ExitCode {
         }
         let report = fuzzing::fuzz(&target, seed, Duration::from_secs(seconds), u64::MAX);
         println!(
-            "{}: {} inputs in {seconds} s ({} read, the rest refused), {} failed, slowest {:?}",
+            "{}: {} inputs in {seconds} s ({} read, the rest refused), {} failed, slowest {:?} of processor time",
             target.name, report.inputs, report.read, report.failed, report.slowest
         );
         for (i, (why, input)) in report.failures.iter().enumerate() {

@@ -77,8 +77,16 @@ DG_COST_1 = [100.0, 51.6, 0.4615]
 DG_COST_2 = [100.0, 72.4, 0.5011]
 
 
-def powergrid(source, file, name, comment, storages, generators, renewables):
+def zoned(ron):
+    """Each bus in the zone its name starts with: the distribution feeder (DSO) or a microgrid
+    (MG1, MG2, MG3), as PowerGrid's multi-agent environment splits the network."""
+    return re.sub(r'(\n        \(\n            name: "(MG\d|DSO) Bus [^"]*",)', r'\1\n            zone: "\2",', ron)
+
+
+def powergrid(source, file, name, comment, storages, generators, renewables, zones=False):
     ron = imported(source)
+    if zones:
+        ron = zoned(ron)
     devices = "".join(storage(ron, *s) for s in storages)
     devices += "".join(generator(ron, *g) for g in generators)
     devices += "".join(renewable(ron, *r) for r in renewables)
@@ -117,11 +125,13 @@ def microgrids():
         "networked_microgrids", "networked_microgrids.ron", "networked_microgrids",
         "// PowerGrid's networked microgrids (MultiAgentMicrogrids): the IEEE 34-bus feeder with\n"
         "// three IEEE 13-bus microgrids, each with storage, a diesel generator, solar and wind;\n"
-        "// loads at PowerGrid's 0.2 scaling; a day in hourly steps.\n"
+        "// loads at PowerGrid's 0.2 scaling; a day in hourly steps. Zones: the feeder (DSO) and\n"
+        "// each microgrid (MG1-MG3), one operator each in gridpilot.ZoneEnv.\n"
         "// Made by scripts/make_pandapower_networks.py.\n",
         [(f"MG{k} ESS1", 0.5, 0.2, 2.0, 2.0) for k in (1, 2, 3)],
         dgs,
-        [(f"MG{k} {u}", s, 0.1) for k in (1, 2, 3) for u, s in (("PV1", "Solar"), ("WT1", "Wind"))])
+        [(f"MG{k} {u}", s, 0.1) for k in (1, 2, 3) for u, s in (("PV1", "Solar"), ("WT1", "Wind"))],
+        zones=True)
 
 
 def cigre():

@@ -40,3 +40,5 @@ done
 shot --tab train --train 300 --screenshot screenshots/train.png
 "$bin" train --network networks/anm6_easy.ron --iterations 300 --out /tmp/gridpilot-policy.ron >/dev/null
 shot --agent linear:/tmp/gridpilot-policy.ron --tab compare --compare --screenshot screenshots/compare.png
+# Zones: the networked microgrids coloured by operator.
+shot networks/networked_microgrids.ron --zones --play-steps 12 --screenshot screenshots/zones.png

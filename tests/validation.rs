@@ -689,3 +689,19 @@ fn negative_resistance_is_a_warning_that_still_solves() {
     );
     assert!(PowerFlow::new(&net).is_ok());
 }
+
+#[test]
+fn a_zone_with_no_name_is_refused_and_zones_are_listed_once_in_order() {
+    let mut net = valid();
+    net.buses[2].zone = Some("south".into());
+    net.buses[0].zone = Some("north".into());
+    net.buses[1].zone = Some("south".into());
+    assert!(net.validate().is_ok());
+    assert_eq!(net.zones(), ["north", "south"]);
+    net.buses[1].zone = Some("  ".into());
+    let listing = net.validate().listing();
+    assert!(
+        listing.contains("bus 'B'") && listing.contains("zone has an empty name"),
+        "{listing}"
+    );
+}

@@ -14,6 +14,7 @@ from gridpilot.env import GridEnv
 from gridpilot.registration import register_environments
 from gridpilot.serve import serve_policy
 from gridpilot.vector import GridVectorEnv
+from gridpilot.zones import ZoneEnv
 
 __all__ = [
     "GridEnv",
@@ -22,6 +23,7 @@ __all__ = [
     "load_episode",
     "register_environments",
     "serve_policy",
+    "ZoneEnv",
 ]
 
 register_environments()

@@ -10,7 +10,7 @@ use pyo3::types::PyDict;
 
 use gridpilot::io::EpisodeWriter;
 use gridpilot::sim::episode::{EpisodeHeader, record};
-use gridpilot::sim::{Component, Environment, ResetOptions};
+use gridpilot::sim::{Component, Environment, ResetOptions, ZoneSpace, zone_spaces};
 
 use super::convert;
 
@@ -27,6 +27,7 @@ type Transition<'py> = (
 #[pyclass(module = "gridpilot._core")]
 pub struct Env {
     env: Environment,
+    zones: Vec<ZoneSpace>,
     /// The episode being recorded, if asked for at reset.
     recording: Option<(EpisodeWriter, PathBuf)>,
     reset_done: bool,
@@ -39,8 +40,10 @@ impl Env {
     #[new]
     #[pyo3(signature = (network, overrides=None))]
     fn new(network: &str, overrides: Option<&str>) -> PyResult<Self> {
+        let env = super::network::environment(network, overrides)?;
         Ok(Env {
-            env: super::network::environment(network, overrides)?,
+            zones: zone_spaces(&env),
+            env,
             recording: None,
             reset_done: false,
         })
@@ -108,6 +111,22 @@ impl Env {
             result.truncated,
             info,
         ))
+    }
+
+    /// The zones the network's buses name: for each, its name and the positions of the
+    /// observation and action components its operator sees and sets.
+    fn zones(&self) -> Vec<(String, Vec<usize>, Vec<usize>)> {
+        let zone = |z: &ZoneSpace| (z.name.clone(), z.observation.clone(), z.action.clone());
+        self.zones.iter().map(zone).collect()
+    }
+
+    /// The last step's reward counted over each zone (its buses, their devices and the
+    /// branches leaving them), in the order of `zones`.
+    fn zone_rewards(&self) -> Vec<f64> {
+        self.zones
+            .iter()
+            .map(|z| self.env.zone_reward(&z.buses))
+            .collect()
     }
 
     /// Finishes the recording under way, if any.

@@ -76,6 +76,7 @@ impl GridPilotApp {
             Command::ToggleBranch(branch) => self.toggle_branch(&branch),
             Command::SetDark(dark) => self.dark = dark,
             Command::SetPresentation(on) => self.presentation = on,
+            Command::SetShowZones(on) => self.show_zones = on,
             Command::ToggleFullscreen => {
                 let full = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));

@@ -147,6 +147,8 @@ pub enum Command {
     // Running.
     Run(RunCommand),
 
+    /// Colours the buses by zone on the network view, or stops.
+    SetShowZones(bool),
     /// Asks for the address of a remote policy to operate the grid.
     AskRemotePolicy,
 

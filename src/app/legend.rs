@@ -3,7 +3,7 @@
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Ui, vec2};
 
-use super::canvas::style::{IDLE_GREY, loading_color, voltage_color};
+use super::canvas::style::{IDLE_GREY, loading_color, voltage_color, zone_color};
 use super::session::Session;
 use crate::model::Network;
 
@@ -14,10 +14,12 @@ const LOADING_SPAN: f64 = 1.25;
 /// Colour samples along a bar: the ramps are piecewise linear in three pieces, so this is smooth.
 const SAMPLES: usize = 48;
 
-/// The colour legend over the bottom-left corner of `view`.
-pub fn colour_legend_ui(ui: &mut Ui, view: Rect, net: &Network) {
+/// The colour legend over the bottom-left corner of `view`, with the zones' colours when
+/// `zones`.
+pub fn colour_legend_ui(ui: &mut Ui, view: Rect, net: &Network, zones: bool) {
     let limits = voltage_limits(net);
-    let size = vec2(BAR.x + 24.0, 118.0);
+    let names = if zones { net.zones() } else { Vec::new() };
+    let size = vec2(BAR.x + 24.0, 118.0 + 16.0 * names.len() as f32);
     let rect = Rect::from_min_size(view.left_bottom() + vec2(10.0, -size.y - 10.0), size);
     ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
         egui::Frame::popup(ui.style()).show(ui, |ui| {
@@ -28,6 +30,14 @@ pub fn colour_legend_ui(ui: &mut Ui, view: Rect, net: &Network) {
             loading_bar_ui(ui);
             let grey = egui::RichText::new("Grey: no voltage, or no rating").small();
             ui.label(grey.color(IDLE_GREY));
+            for (k, zone) in names.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    let (swatch, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
+                    ui.painter()
+                        .circle_filled(swatch.center(), 5.0, zone_color(k));
+                    ui.label(egui::RichText::new(format!("zone {zone}")).small());
+                });
+            }
         });
     });
 }

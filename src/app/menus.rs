@@ -56,6 +56,15 @@ pub fn top_bar_ui(ui: &mut egui::Ui, app: &mut GridPilotApp) {
         {
             commands.push(Command::SetPresentation(!app.presentation));
         }
+        let zoned = app.network().buses.iter().any(|b| b.zone.is_some());
+        if zoned
+            && ui
+                .selectable_label(app.show_zones, "Zones")
+                .on_hover_text("Colour each bus by its zone")
+                .clicked()
+        {
+            commands.push(Command::SetShowZones(!app.show_zones));
+        }
         app.animation_progress_ui(ui);
         app.layout_progress_ui(ui);
     });

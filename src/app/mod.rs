@@ -89,6 +89,8 @@ pub struct Launch {
     pub train: Option<usize>,
     /// Start comparing the Compare tab's agents (the agent given among them).
     pub compare: bool,
+    /// Colour the buses by zone.
+    pub zones: bool,
 }
 
 /// What the window remembers between runs besides its size and its panels' (which egui
@@ -201,6 +203,8 @@ pub struct GridPilotApp {
     dialogs: Box<dyn FileDialog>,
     dark: bool,
     presentation: bool,
+    /// Whether the network view colours buses by zone.
+    show_zones: bool,
     capture: capture::PendingCapture,
     /// The run being exported as a picture per step.
     animation: Option<capture::Animation>,
@@ -250,6 +254,7 @@ impl GridPilotApp {
             dialogs,
             dark: true,
             presentation: false,
+            show_zones: false,
             capture: capture::PendingCapture::default(),
             animation: None,
             layout_job: None,
@@ -287,6 +292,7 @@ impl GridPilotApp {
             app.apply_now(Command::SetMode(Mode::Edit));
         }
         app.presentation = launch.presentation;
+        app.show_zones = launch.zones;
         if let Some(tab) = &launch.tab {
             app.tab = match tab.as_str() {
                 "safety" => Tab::Safety,
@@ -778,6 +784,7 @@ impl GridPilotApp {
         egui::Panel::top("top_bar").show(ui, |ui| menus::top_bar_ui(ui, self));
         let presenting = self.presenting();
         self.view.set_presenting(presenting);
+        self.view.set_show_zones(self.show_zones);
         if presenting {
             self.presenter_panels_ui(ui);
         } else {

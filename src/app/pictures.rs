@@ -19,7 +19,7 @@ impl GridPilotApp {
         };
         let state = self.shown_outage().unwrap_or(session.current());
         if state.converged {
-            legend::colour_legend_ui(ui, self.view_rect, session.network());
+            legend::colour_legend_ui(ui, self.view_rect, session.network(), self.show_zones);
         }
         if self.capture.captioning() {
             let caption = legend::caption(session.network(), session);

@@ -107,6 +107,9 @@ pub struct GuiArgs {
     /// Start comparing do-nothing, random and the agent given (Compare tab).
     #[arg(long)]
     compare: bool,
+    /// Colour the buses by zone.
+    #[arg(long)]
+    zones: bool,
 }
 
 #[cfg(feature = "gui")]
@@ -127,6 +130,7 @@ impl GuiArgs {
             focus: self.focus,
             train: self.train,
             compare: self.compare,
+            zones: self.zones,
         }
     }
 }

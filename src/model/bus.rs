@@ -19,6 +19,10 @@ pub struct Bus {
     /// A longer human-readable description (MATPOWER's `bus_name`, for example).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The zone the bus belongs to: a named part of the network operated as one area (a
+    /// microgrid, say), whose devices and branches follow their buses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
 }
 
 fn default_vmin() -> f64 {
@@ -39,6 +43,7 @@ impl Bus {
             vmax_pu: default_vmax(),
             position: Position::default(),
             label: None,
+            zone: None,
         }
     }
 }

@@ -97,3 +97,16 @@ impl Network {
         validate::validate(self)
     }
 }
+
+impl Network {
+    /// The zones the buses name, each once, in the order of their first bus.
+    pub fn zones(&self) -> Vec<&str> {
+        let mut zones: Vec<&str> = Vec::new();
+        for zone in self.buses.iter().filter_map(|b| b.zone.as_deref()) {
+            if !zones.contains(&zone) {
+                zones.push(zone);
+            }
+        }
+        zones
+    }
+}

@@ -273,6 +273,13 @@ impl Bus {
         c.range("vmin_pu", self.vmin_pu, self.vmax_pu);
         c.finite("position.x", self.position.x);
         c.finite("position.y", self.position.y);
+        if let Some(zone) = &self.zone {
+            if zone.trim().is_empty() {
+                c.invalid("its zone has an empty name (leave the zone out instead)");
+            } else if zone.chars().any(char::is_control) {
+                c.invalid("its zone's name contains a control character");
+            }
+        }
         c.problems
     }
 }

@@ -8,7 +8,7 @@ use super::actions::{Actions, Clipping};
 use super::capability::FeasibleRegion;
 use super::observation::{self, State};
 use super::protection::ProtectionState;
-use super::reward::{self, RewardTerms, StepContext};
+use super::reward::{self, RewardTerms, Scope, StepContext};
 use super::safety::{self, Severity, Violation, ViolationKind};
 use super::series::{self, DeviceProfile, Driven, ProfileError};
 use super::spaces::Component;
@@ -129,14 +129,16 @@ pub struct Environment {
     rng: ChaCha12Rng,
     /// Overload counters and cooldowns, when the scenario has protection.
     protection: Option<ProtectionState>,
-    /// The bus index of every device.
+    /// The bus index of every device, and of every branch's from-bus.
     device_bus: Vec<usize>,
+    branch_from: Vec<usize>,
     /// The cost reward's energy price per time index, when it has one.
     price_per_mwh: Option<Vec<f64>>,
-    /// Scratch: each device's active power before the step under way, and each tap changer's
-    /// position.
+    /// Each device's active power before the last step, each branch's tap position before it
+    /// (0 without a tap changer) and the positions it moved: what the last step's reward read.
     previous_p_mw: Vec<f64>,
     previous_taps: Vec<i32>,
+    tap_moves: Vec<u32>,
     time_index: usize,
     step: usize,
     terminated: bool,
@@ -168,10 +170,12 @@ impl Environment {
             price_per_mwh,
             previous_p_mw: Vec::new(),
             previous_taps: Vec::new(),
+            tap_moves: Vec::new(),
             actions: Actions::new(&network),
             observation_space: observation::space(&network, scenario.steps_per_cycle),
             available_mw: file_available_mw(&network),
             device_bus: device_buses(&network),
+            branch_from: branch_from_buses(&network),
             branch_s_mva: vec![0.0; network.branches.len()],
             net: network.clone(),
             initial: network,
@@ -244,6 +248,35 @@ impl Environment {
         self.price_per_mwh
             .as_ref()
             .map_or(0.0, |p| p[self.time_index % p.len()])
+    }
+
+    /// The last step's reward counted over the buses marked (a zone's, see
+    /// [`super::zone_spaces`]): the devices at them and the branches leaving them. A step that
+    /// failed gives every zone the terminal reward.
+    pub fn zone_reward(&self, buses: &[bool]) -> f64 {
+        let settings = &self.scenario.reward;
+        if self.terminated {
+            return reward::terminal_terms(settings, self.scenario.discount).total;
+        }
+        let scope = Scope {
+            buses,
+            device_bus: &self.device_bus,
+            branch_from: &self.branch_from,
+        };
+        let context = self.step_context();
+        reward::reward_terms(settings, &self.net, &self.result, &context, Some(&scope)).total
+    }
+
+    /// What the last step's reward depends on besides the solved state.
+    fn step_context(&self) -> StepContext<'_> {
+        StepContext {
+            available_mw: &self.available_mw,
+            branch_s_mva: &self.branch_s_mva,
+            time_step_h: self.scenario.time_step_h,
+            price_per_mwh: self.price_now(),
+            previous_p_mw: &self.previous_p_mw,
+            tap_moves: &self.tap_moves,
+        }
     }
 
     /// Each renewable's available power now (0 for other devices), in device order.
@@ -400,15 +433,24 @@ impl Environment {
         self.previous_p_mw
             .extend(self.result.devices.iter().map(|d| d.p_mw));
         self.previous_taps.clear();
-        self.previous_taps
-            .extend(self.net.branches.iter().filter_map(tap_position));
+        let taps = self
+            .net
+            .branches
+            .iter()
+            .map(|b| tap_position(b).unwrap_or(0));
+        self.previous_taps.extend(taps);
         let action = self.actions.clip(action, &mut info.clipped);
         self.apply(&action, &mut info.violations);
-        let taps_now = self.net.branches.iter().filter_map(tap_position);
-        let tap_moves = taps_now
+        let taps_now = self
+            .net
+            .branches
+            .iter()
+            .map(|b| tap_position(b).unwrap_or(0));
+        let moves = taps_now
             .zip(&self.previous_taps)
-            .map(|(now, before)| now.abs_diff(*before))
-            .sum();
+            .map(|(now, before)| now.abs_diff(*before));
+        self.tap_moves.clear();
+        self.tap_moves.extend(moves);
         // Storage moves with its setpoint; the power flow does not change it.
         self.update_soc();
         self.reclose(&mut info.events);
@@ -423,16 +465,14 @@ impl Environment {
                 reward::terminal_terms(&self.scenario.reward, self.scenario.discount);
             return self.outcome(info.reward_terms.total, info);
         }
-        let context = StepContext {
-            available_mw: &self.available_mw,
-            branch_s_mva: &self.branch_s_mva,
-            time_step_h: self.scenario.time_step_h,
-            price_per_mwh: self.price_now(),
-            previous_p_mw: &self.previous_p_mw,
-            tap_moves,
-        };
-        info.reward_terms =
-            reward::reward_terms(&self.scenario.reward, &self.net, &self.result, &context);
+        let context = self.step_context();
+        info.reward_terms = reward::reward_terms(
+            &self.scenario.reward,
+            &self.net,
+            &self.result,
+            &context,
+            None,
+        );
         safety::grid_violations(&self.net, &self.result, &mut info.violations);
         safety::storage_violations(&self.net, &mut info.violations);
         safety::power_factor_violations(&self.net, &mut info.violations);
@@ -625,6 +665,15 @@ fn file_available_mw(net: &Network) -> Vec<f64> {
             Device::Renewable(r) => r.p_mw.min(r.capability.p_max_mw).max(0.0),
             _ => 0.0,
         })
+        .collect()
+}
+
+/// The bus index of every branch's from-bus (validation has checked the names exist).
+fn branch_from_buses(net: &Network) -> Vec<usize> {
+    let index = net.bus_indices();
+    net.branches
+        .iter()
+        .map(|b| index.get(b.from_bus.as_str()).copied().unwrap_or_default())
         .collect()
 }
 

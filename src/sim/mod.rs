@@ -12,9 +12,11 @@ mod safety;
 mod series;
 mod spaces;
 pub mod timeline;
+mod zones;
 
 pub use actions::Clipping;
 pub use env::{EnvState, Environment, Event, ResetOptions, SimError, StepInfo, StepResult};
 pub use reward::{CostTerms, RewardTerms};
 pub use safety::{Severity, Violation, ViolationKind, measurement};
 pub use spaces::{Component, position};
+pub use zones::{ZoneSpace, zone_spaces};

@@ -41,8 +41,18 @@ pub struct StepContext<'a> {
     pub price_per_mwh: f64,
     /// Each device's active power at the previous step.
     pub previous_p_mw: &'a [f64],
-    /// Tap positions moved this step, all tap changers together.
-    pub tap_moves: u32,
+    /// Per branch: tap positions its tap changer moved this step (0 without one).
+    pub tap_moves: &'a [u32],
+}
+
+/// The part of the network a reward counts: the buses marked (a zone's), the devices at them
+/// and the branches leaving them. Over zones that cover the network, the rewards before
+/// clipping add up to the whole network's.
+pub struct Scope<'a> {
+    pub buses: &'a [bool],
+    /// The bus of each device and the from-bus of each branch, as indices.
+    pub device_bus: &'a [usize],
+    pub branch_from: &'a [usize],
 }
 
 /// Every term of one step's reward.
@@ -66,19 +76,31 @@ pub struct RewardTerms {
     pub costs: CostTerms,
 }
 
-/// The terms for a solved step.
+/// Whether device `k` counts: always without a scope.
+fn device(scope: Option<&Scope>, k: usize) -> bool {
+    scope.is_none_or(|s| s.buses[s.device_bus[k]])
+}
+
+/// Whether branch `k` counts: always without a scope.
+fn branch(scope: Option<&Scope>, k: usize) -> bool {
+    scope.is_none_or(|s| s.buses[s.branch_from[k]])
+}
+
+/// The terms for a solved step, over the whole network or a `scope` of it.
 pub fn reward_terms(
     settings: &RewardSettings,
     net: &Network,
     result: &PowerFlowResult,
     step: &StepContext,
+    scope: Option<&Scope>,
 ) -> RewardTerms {
     let (available_mw, branch_s_mva, time_step_h) =
         (step.available_mw, step.branch_s_mva, step.time_step_h);
     let base = net.base_mva;
     let mut injected_mw = 0.0;
     let mut curtailed_mw = 0.0;
-    for (k, (dev, out)) in net.devices.iter().zip(&result.devices).enumerate() {
+    let devices = net.devices.iter().zip(&result.devices).enumerate();
+    for (k, (dev, out)) in devices.filter(|(k, _)| device(scope, *k)) {
         match dev {
             Device::Load(_) => injected_mw -= out.p_mw,
             Device::Generator(_) | Device::ExternalGrid(_) => injected_mw += out.p_mw,
@@ -90,21 +112,17 @@ pub fn reward_terms(
         }
     }
     let energy_loss_pu_h = time_step_h * (injected_mw + curtailed_mw) / base;
-    let voltage: f64 = net
-        .buses
-        .iter()
-        .zip(&result.buses)
-        .map(|(b, r)| (r.vm_pu - b.vmax_pu).max(0.0) + (b.vmin_pu - r.vm_pu).max(0.0))
+    let voltage: f64 = (net.buses.iter().zip(&result.buses).enumerate())
+        .filter(|(k, _)| scope.is_none_or(|s| s.buses[*k]))
+        .map(|(_, (b, r))| (r.vm_pu - b.vmax_pu).max(0.0) + (b.vmin_pu - r.vm_pu).max(0.0))
         .sum();
-    let rating: f64 = net
-        .branches
-        .iter()
-        .zip(branch_s_mva)
-        .filter_map(|(b, s)| b.rating_mva.map(|r| (s.abs() - r).max(0.0) / base))
+    let rating: f64 = (net.branches.iter().zip(branch_s_mva).enumerate())
+        .filter(|(k, _)| branch(scope, *k))
+        .filter_map(|(_, (b, s))| b.rating_mva.map(|r| (s.abs() - r).max(0.0) / base))
         .sum();
     let penalty_pu_h = time_step_h * (voltage + rating);
     if let RewardKind::Cost(cost) = &settings.kind {
-        let costs = cost_terms(cost, net, result, step, penalty_pu_h);
+        let costs = cost_terms(cost, net, result, step, scope, penalty_pu_h);
         return RewardTerms {
             energy_loss_pu_h,
             penalty_pu_h,
@@ -132,11 +150,16 @@ fn cost_terms(
     net: &Network,
     result: &PowerFlowResult,
     step: &StepContext,
+    scope: Option<&Scope>,
     penalty_pu_h: f64,
 ) -> CostTerms {
     let dt = step.time_step_h;
+    let moves: u32 = (step.tap_moves.iter().enumerate())
+        .filter(|(k, _)| branch(scope, *k))
+        .map(|(_, m)| m)
+        .sum();
     let mut costs = CostTerms {
-        tap_changes: settings.tap_change_cost * f64::from(step.tap_moves),
+        tap_changes: settings.tap_change_cost * f64::from(moves),
         violations: settings.violation_cost * penalty_pu_h,
         ..CostTerms::default()
     };
@@ -144,8 +167,9 @@ fn cost_terms(
         .devices
         .iter()
         .zip(&result.devices)
-        .zip(step.previous_p_mw);
-    for ((dev, out), previous) in devices {
+        .zip(step.previous_p_mw)
+        .enumerate();
+    for (_, ((dev, out), previous)) in devices.filter(|(k, _)| device(scope, *k)) {
         let ramps = match dev {
             Device::Generator(g) => {
                 if let Some(curve) = g

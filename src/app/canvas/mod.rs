@@ -123,6 +123,8 @@ pub struct NetworkView {
     open_menu_now: bool,
     /// In a presentation names, values and glyphs appear sooner as the zoom grows.
     presenting: bool,
+    /// Buses coloured by zone.
+    show_zones: bool,
     /// What the last frame drew, at what detail.
     last_lod: Option<Lod>,
 }
@@ -223,6 +225,7 @@ impl NetworkView {
             selected: &selected,
             hovered,
             time_s,
+            zones: self.show_zones,
         };
         let palette = Palette::from_style(ui.style());
         let mut shapes = paint::paint_frame(ui.ctx(), palette.clone(), &input);
@@ -279,6 +282,10 @@ impl NetworkView {
     /// Presenting or not (see [`PRESENTATION_DETAIL`]).
     pub fn set_presenting(&mut self, presenting: bool) {
         self.presenting = presenting;
+    }
+
+    pub fn set_show_zones(&mut self, show: bool) {
+        self.show_zones = show;
     }
 
     fn detail(&self) -> f32 {
@@ -450,6 +457,7 @@ impl NetworkView {
             selected: &[],
             hovered: None,
             time_s,
+            zones: self.show_zones,
         };
         paint::paint_frame(ctx, Palette::from_style(&ctx.global_style()), &input)
             .into_iter()

@@ -31,6 +31,8 @@ pub struct FrameInput<'a> {
     pub hovered: Option<Element>,
     /// Drives the pulse of violation rings.
     pub time_s: f64,
+    /// Whether each bus shows the colour of its zone.
+    pub zones: bool,
 }
 
 impl FrameInput<'_> {
@@ -128,6 +130,9 @@ pub fn paint_frame(ctx: &egui::Context, palette: Palette, input: &FrameInput) ->
     }
     if !input.selected.is_empty() {
         highlight(&mut pen, input, &refs, input.selected, palette.selection);
+    }
+    if input.zones {
+        zone_halos(&mut pen, input);
     }
     branches(&mut pen, input, &refs);
     if scene.lod.markers && input.solved() {
@@ -250,6 +255,19 @@ fn bus_color(input: &FrameInput, i: usize) -> Color32 {
     let bus = &input.net.buses[i];
     let vm_pu = input.state.bus_vm_pu.get(i).copied().unwrap_or(0.0);
     style::voltage_color(vm_pu, bus.vmin_pu, bus.vmax_pu)
+}
+
+/// A band of its zone's colour around every bus bar that has a zone.
+fn zone_halos(pen: &mut Pen, input: &FrameInput) {
+    let zones = input.net.zones();
+    for bus in &input.scene.buses {
+        let Some(zone) = input.net.buses[bus.index].zone.as_deref() else {
+            continue;
+        };
+        let k = zones.iter().position(|z| *z == zone).unwrap_or_default();
+        let color = style::zone_color(k).gamma_multiply(0.7);
+        pen.rect(bus.bar.expand(5.0), color);
+    }
 }
 
 /// Bus bars (dots when zoomed out) coloured by voltage.

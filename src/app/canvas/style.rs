@@ -39,6 +39,24 @@ const TOWARDS_HIGH: [Color32; 3] = [
     Color32::from_rgb(225, 35, 35),
 ];
 
+/// Zone colours, in the order the network names its zones (Okabe and Ito's palette, which
+/// colour-blind eyes tell apart); past eight they repeat.
+const ZONE_COLORS: [Color32; 8] = [
+    Color32::from_rgb(0, 114, 178),
+    Color32::from_rgb(230, 159, 0),
+    Color32::from_rgb(0, 158, 115),
+    Color32::from_rgb(204, 121, 167),
+    Color32::from_rgb(86, 180, 233),
+    Color32::from_rgb(213, 94, 0),
+    Color32::from_rgb(240, 228, 66),
+    Color32::from_rgb(120, 120, 120),
+];
+
+/// The colour of the network's `k`-th zone.
+pub fn zone_color(k: usize) -> Color32 {
+    ZONE_COLORS[k % ZONE_COLORS.len()]
+}
+
 /// The colour of a bus at `vm_pu` with limits `[vmin_pu, vmax_pu]`: blue at (and below) the low
 /// limit, green at 1.0 p.u., red at (and above) the high limit; grey when de-energised.
 /// (Interpolated between fixed colours: this runs for every bus in every frame.)

@@ -147,6 +147,9 @@ fn bus_ui(
         let mut label = new.label.clone().unwrap_or_default();
         form.text(ui, "Description", &mut label);
         new.label = Some(label).filter(|l| !l.is_empty());
+        let mut zone = new.zone.clone().unwrap_or_default();
+        form.text(ui, "Zone", &mut zone);
+        new.zone = Some(zone).filter(|z| !z.trim().is_empty());
     });
     let problems = || (bus.problems(), new.problems());
     let edit = || Edit::SetBus(new.clone());

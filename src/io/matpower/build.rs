@@ -196,6 +196,7 @@ fn read_bus(cells: &Cells, number: u64) -> Result<Bus, ParseError> {
         vmax_pu: cells.finite(11, "Vmax")?,
         position: Position::default(),
         label: None,
+        zone: None,
     })
 }
 

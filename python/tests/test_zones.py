@@ -1,0 +1,52 @@
+"""ZoneEnv: PettingZoo's API test on the networked microgrids, each microgrid's operator
+seeing and setting its own part, and zone rewards that add up to the network's."""
+
+import numpy as np
+import pytest
+from pettingzoo.test import parallel_api_test
+
+import gridpilot
+
+
+def test_pettingzoos_api_test_passes():
+    parallel_api_test(gridpilot.ZoneEnv("networked_microgrids"), num_cycles=40)
+    parallel_api_test(gridpilot.ZoneEnv("networked_microgrids", zone_reward=True), num_cycles=40)
+
+
+def test_each_microgrid_operator_sees_and_sets_its_own_part():
+    env = gridpilot.ZoneEnv("networked_microgrids")
+    assert env.possible_agents == ["DSO", "MG1", "MG2", "MG3"]
+    # The feeder's operator sets its regulators and capacitor bank; each microgrid's, its units.
+    assert env.action_names["DSO"] == ["DSO Regulator1.tap", "DSO Regulator2.tap", "SCB1.step"]
+    for agent in ["MG1", "MG2", "MG3"]:
+        assert f"{agent} ESS1.p_mw" in env.action_names[agent]
+        assert f"switch {agent} Switch 1.closed" in env.action_names[agent]
+        # Nothing of the other microgrids, seen or set.
+        others = [m for m in ["MG1", "MG2", "MG3"] if m != agent]
+        names = env.action_names[agent] + env.observation_names[agent]
+        assert not [n for n in names if any(m in n for m in others)]
+    assert "time.index" in env.observation_names["MG2"]
+    all_actions = sum((env.action_names[a] for a in env.possible_agents), [])
+    assert len(all_actions) == len(set(all_actions))
+
+
+def test_zone_rewards_add_up_to_the_networks():
+    # Each term is clipped zone by zone: with clips out of reach the parts add up exactly.
+    unclipped = {"reward": {"energy_clip": 1e9, "penalty_clip": 1e9}}
+    shared = gridpilot.ZoneEnv("networked_microgrids", **unclipped)
+    zoned = gridpilot.ZoneEnv("networked_microgrids", zone_reward=True, **unclipped)
+    shared.reset(seed=1)
+    zoned.reset(seed=1)
+    rng = np.random.default_rng(3)
+    for _ in range(12):
+        actions = {a: rng.uniform(shared.action_space(a).low, shared.action_space(a).high)
+                   for a in shared.agents}
+        _, total, *_ = shared.step(actions)
+        _, parts, *_ = zoned.step(actions)
+        assert sum(parts.values()) == pytest.approx(total["MG1"], rel=1e-9, abs=1e-12)
+        assert len(set(parts.values())) > 1
+
+
+def test_a_network_without_zones_is_refused():
+    with pytest.raises(ValueError, match="no zone"):
+        gridpilot.ZoneEnv("anm6_easy")
