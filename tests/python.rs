@@ -1,9 +1,17 @@
 //! The Python package's tests (pytest, `python/tests`), run by `cargo test`: the package is
 //! built and installed into a virtual environment of its own under `target/`, with its test
-//! dependencies from PyPI, so a fresh machine with Python 3 and pip needs nothing else.
+//! dependencies from PyPI, so a fresh machine with Python 3 and pip needs nothing else. Then the
+//! app, headless, plays a policy that `gridpilot.serve_policy` serves.
+#![cfg(feature = "gui")]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
+
+use egui_kittest::Harness;
+use gridpilot::app::{
+    AgentChoice, Command as AppCommand, GridPilotApp, Project, RunCommand, ScriptedDialogs,
+};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -22,54 +30,65 @@ fn run(command: &mut Command, what: &str) {
     );
 }
 
-/// The virtual environment's Python, created with the test dependencies if it is not there.
-fn python(venv: &Path) -> PathBuf {
-    let python = venv.join("bin/python");
-    if !python.exists() {
+/// What the package and its tests need from PyPI.
+const DEPENDENCIES: [&str; 5] = [
+    "maturin>=1.9,<2",
+    "pytest",
+    "gymnasium>=1.0",
+    "numpy",
+    "pettingzoo>=1.24",
+];
+
+/// The virtual environment's Python with the package built from this checkout, made once for
+/// the tests of this file.
+fn python() -> &'static Path {
+    static READY: OnceLock<PathBuf> = OnceLock::new();
+    READY.get_or_init(|| {
+        let venv = root().join("target/python-env");
+        let python = venv.join("bin/python");
+        if !python.exists() {
+            run(
+                Command::new("python3").args(["-m", "venv"]).arg(&venv),
+                "creating a virtual environment (Python 3 with venv is needed)",
+            );
+        }
+        let present = Command::new(&python)
+            .args(["-c", "import maturin, pytest, gymnasium, numpy, pettingzoo"])
+            .output()
+            .is_ok_and(|out| out.status.success());
+        if !present {
+            run(
+                Command::new(&python)
+                    .args(["-m", "pip", "install", "-q"])
+                    .args(DEPENDENCIES),
+                "installing the test dependencies from PyPI",
+            );
+        }
+        // Its own target folder: the extension is a release build without the window, which
+        // would otherwise wait on (and be rebuilt by) the builds of `cargo test` itself.
         run(
-            Command::new("python3").args(["-m", "venv"]).arg(venv),
-            "creating a virtual environment (Python 3 with venv is needed)",
+            Command::new(&python)
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "-q",
+                    "--force-reinstall",
+                    "--no-deps",
+                    "./python",
+                ])
+                .current_dir(root())
+                .env("CARGO_TARGET_DIR", root().join("target/python-build")),
+            "building and installing the Python package (pip install ./python)",
         );
-        run(
-            Command::new(&python).args([
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                "maturin>=1.9,<2",
-                "pytest",
-                "gymnasium>=1.0",
-                "numpy",
-            ]),
-            "installing the test dependencies from PyPI",
-        );
-    }
-    python
+        python
+    })
 }
 
 #[test]
 fn the_python_package_passes_its_tests() {
-    let venv = root().join("target/python-env");
-    let python = python(&venv);
-    // Its own target folder: the extension is a release build without the window, which would
-    // otherwise wait on (and be rebuilt by) the builds of `cargo test` itself.
     run(
-        Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                "--force-reinstall",
-                "--no-deps",
-                "./python",
-            ])
-            .current_dir(root())
-            .env("CARGO_TARGET_DIR", root().join("target/python-build")),
-        "building and installing the Python package (pip install ./python)",
-    );
-    run(
-        Command::new(&python)
+        Command::new(python())
             .args([
                 "-m",
                 "pytest",
@@ -81,5 +100,79 @@ fn the_python_package_passes_its_tests() {
             .current_dir(root())
             .env("GRIDPILOT_BIN", env!("CARGO_BIN_EXE_gridpilot")),
         "the Python tests",
+    );
+}
+
+/// A controller served from Python, and the same one as a linear policy file.
+const SERVED: &str = r#"
+import sys, time, numpy as np, gridpilot
+names = gridpilot.GridEnv("anm6_easy").observation_names
+load, wind = names.index("load_ind.p_mw"), names.index("wind.available_mw")
+def controller(obs):
+    return np.array([30.0, 50.0, 0.0, 0.0, 1.0 + 0.3 * obs[load] - 0.2 * obs[wind], 0.0])
+server = gridpilot.serve_policy(controller, port=int(sys.argv[1]), background=True)
+print("serving", flush=True)
+time.sleep(600)
+"#;
+const LINEAR: &str = r#"LinearPolicy(observation: ["load_ind.p_mw", "wind.available_mw"],
+    action: ["storage.p_mw"], weights: [[0.3, -0.2]], bias: [1.0])"#;
+
+/// Rewards and requested actions of 15 steps of the app with `choice` operating the grid.
+fn play(choice: AgentChoice) -> Vec<(f64, Vec<f64>)> {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_path_buf();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| {
+            let mut app = GridPilotApp::new(
+                Project::built_in().unwrap(),
+                Box::new(ScriptedDialogs::default()),
+            );
+            app.set_data_dir(dir);
+            app.set_step_patience(std::time::Duration::from_secs(60));
+            app
+        });
+    let command = |run| AppCommand::Run(run);
+    harness
+        .state_mut()
+        .apply_now(command(RunCommand::SetAgent(choice)));
+    for _ in 0..15 {
+        harness.state_mut().apply_now(command(RunCommand::Step));
+    }
+    harness.run_steps(2);
+    let session = harness.state().session().unwrap();
+    (1..=15)
+        .map(|i| {
+            let step = session.history.read(i).unwrap();
+            (step.reward, step.requested_action.clone())
+        })
+        .collect()
+}
+
+#[test]
+fn the_app_plays_a_policy_served_from_python_as_it_plays_it_in_process() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new(python())
+        .args(["-c", SERVED, &port.to_string()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut ready = String::new();
+    let stdout = server.stdout.as_mut().unwrap();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut ready).unwrap();
+    assert_eq!(ready.trim(), "serving");
+    let served = play(AgentChoice::Remote(format!("http://127.0.0.1:{port}")));
+    let _ = server.kill();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("controller.ron");
+    std::fs::write(&file, LINEAR).unwrap();
+    assert_eq!(served, play(AgentChoice::Linear(file)));
+    assert!(
+        served.iter().all(|(_, action)| action[4] != 0.0),
+        "the policy acted"
     );
 }
