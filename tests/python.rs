@@ -149,6 +149,16 @@ fn play(choice: AgentChoice) -> Vec<(f64, Vec<f64>)> {
         .collect()
 }
 
+/// The policy server's process, stopped when the test ends however it ends.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
 fn the_app_plays_a_policy_served_from_python_as_it_plays_it_in_process() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -156,17 +166,19 @@ fn the_app_plays_a_policy_served_from_python_as_it_plays_it_in_process() {
         .local_addr()
         .unwrap()
         .port();
-    let mut server = Command::new(python())
-        .args(["-c", SERVED, &port.to_string()])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut server = Server(
+        Command::new(python())
+            .args(["-c", SERVED, &port.to_string()])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
     let mut ready = String::new();
-    let stdout = server.stdout.as_mut().unwrap();
+    let stdout = server.0.stdout.as_mut().unwrap();
     std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut ready).unwrap();
     assert_eq!(ready.trim(), "serving");
     let served = play(AgentChoice::Remote(format!("http://127.0.0.1:{port}")));
-    let _ = server.kill();
+    drop(server);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("controller.ron");
     std::fs::write(&file, LINEAR).unwrap();
