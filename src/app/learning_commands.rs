@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use super::GridPilotApp;
 use super::command::Command;
+use super::learning::{Comparison, Fitting, Training};
 use super::session::{AgentChoice, RunCommand};
-use super::training::{Comparison, Fitting, Training};
 
 impl GridPilotApp {
     /// Carries out a learning command; hands any other back.

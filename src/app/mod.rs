@@ -18,6 +18,7 @@ mod frame_bench;
 mod history;
 mod icon;
 mod inspector;
+mod learning;
 mod learning_commands;
 mod legend;
 mod menus;
@@ -36,7 +37,6 @@ mod session;
 mod shortcuts;
 mod table_panel;
 mod train_panel;
-mod training;
 mod validation_panel;
 mod worker;
 
@@ -195,7 +195,7 @@ pub struct GridPilotApp {
     /// Whether the N-1 list shows the secure outages too.
     show_secure: bool,
     /// Training, fitting and comparing agents, and the policy at hand.
-    learning: training::Learning,
+    learning: learning::Learning,
     train_panel: train_panel::TrainPanel,
     inspector: inspector::Inspector,
     validation: validation_panel::ValidationPanel,
@@ -246,7 +246,7 @@ impl GridPilotApp {
             find: None,
             contingencies: None,
             show_secure: false,
-            learning: training::Learning::default(),
+            learning: learning::Learning::default(),
             train_panel: train_panel::TrainPanel::default(),
             inspector: inspector::Inspector::default(),
             validation: validation_panel::ValidationPanel::default(),

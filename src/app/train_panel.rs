@@ -5,8 +5,8 @@
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 
 use super::command::Command;
+use super::learning::Learning;
 use super::session::{AgentChoice, Session};
-use super::training::Learning;
 use crate::learn::ArsSettings;
 use crate::learn::evaluate::{AgentScore, EvaluationSettings};
 
@@ -289,7 +289,7 @@ fn policy_ui(ui: &mut egui::Ui, learning: &Learning, commands: &mut Vec<Command>
 }
 
 /// The learning curve: the return of the policy at each iteration, and the best so far.
-fn curve_ui(ui: &mut egui::Ui, training: &super::training::Training) {
+fn curve_ui(ui: &mut egui::Ui, training: &super::learning::Training) {
     let scale = ReturnScale::of(training.curve.iter().map(|p| p.policy_return));
     let points = |f: fn(&crate::learn::Progress) -> f64| -> PlotPoints {
         let at = |p: &crate::learn::Progress| [p.iteration as f64, scale.y(f(p))];
