@@ -11,11 +11,32 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
 from gridpilot.env import GridEnv
+
+
+def rllib_policy(checkpoint: str) -> Callable[[np.ndarray], np.ndarray]:
+    """The deterministic policy of an RLlib checkpoint (RLlib's new API stack, continuous
+    actions): the mean of the action distribution its module computes. Needs ray[rllib] and
+    torch."""
+    import torch
+    from ray.rllib.core.rl_module.rl_module import RLModule
+
+    path = Path(checkpoint) / "learner_group" / "learner" / "rl_module" / "default_policy"
+    module = RLModule.from_checkpoint(path)
+
+    def act(obs: np.ndarray) -> np.ndarray:
+        batch = {"obs": torch.as_tensor(np.asarray(obs, dtype=np.float32)[None])}
+        with torch.no_grad():
+            inputs = module.forward_inference(batch)["action_dist_inputs"][0].numpy()
+        # A diagonal Gaussian: its means, then its log standard deviations.
+        return np.clip(inputs[: len(inputs) // 2], -1.0, 1.0)
+
+    return act
 
 
 def policy_function(policy: Any) -> Callable[[np.ndarray], np.ndarray]:
@@ -25,11 +46,8 @@ def policy_function(policy: Any) -> Callable[[np.ndarray], np.ndarray]:
         return lambda obs: policy.predict(obs, deterministic=True)[0]
     if callable(policy):
         return policy
-    if isinstance(policy, str):
-        from ray.rllib.algorithms.algorithm import Algorithm  # needs ray[rllib]
-
-        algorithm = Algorithm.from_checkpoint(policy)
-        return lambda obs: algorithm.compute_single_action(obs, explore=False)
+    if isinstance(policy, (str, Path)):
+        return rllib_policy(str(policy))
     raise TypeError(f"cannot serve {policy!r}: give a function, an SB3 model or an RLlib checkpoint")
 
 
@@ -41,19 +59,27 @@ def serve_policy(
     observation: Optional[Sequence[str]] = None,
     action: Optional[Sequence[str]] = None,
     background: bool = False,
+    normalized_actions: bool = False,
 ) -> ThreadingHTTPServer:
     """Serves `policy` at http://host:port for GridPilot's remote agent.
 
     The policy gets a NumPy array of the `observation` components (every component of
     `network`'s observation space unless named) and returns one value per `action` component
-    (every action unless named; the others keep their do-nothing value in GridPilot). With
-    `background=True` the server runs on a thread and is returned (call `shutdown()` on it);
-    otherwise this call serves until interrupted.
+    (every action unless named; the others keep their do-nothing value in GridPilot), or values
+    in [-1, 1] rescaled to the actions' bounds with `normalized_actions=True` (a policy trained
+    on `GridEnv(normalize_actions=True)`). With `background=True` the server runs on a thread
+    and is returned (call `shutdown()` on it); otherwise this call serves until interrupted.
     """
     names = GridEnv(network)
     observation = list(observation or names.observation_names)
     action = list(action or names.action_names)
     act = policy_function(policy)
+    if normalized_actions:
+        bounds = names.action_space
+        index = [names.action_names.index(a) for a in action]
+        low, high = bounds.low[index], bounds.high[index]
+        scaled = act
+        act = lambda obs: low + (np.clip(scaled(obs), -1.0, 1.0) + 1.0) * 0.5 * (high - low)
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):

@@ -65,3 +65,19 @@ def test_a_policy_that_fails_stops_the_run_with_its_reason():
 def test_serve_policy_refuses_what_it_cannot_serve():
     with pytest.raises(TypeError, match="cannot serve"):
         gridpilot.serve_policy(42, port=free_port(), background=True)
+
+
+def test_normalised_actions_are_served_in_the_networks_units():
+    port = free_port()
+    # −1 everywhere: every action at its lower bound.
+    server = gridpilot.serve_policy(lambda obs: -np.ones(6), port=port, background=True,
+                                    normalized_actions=True)
+    try:
+        rows = run_json("--network", "networks/anm6_easy.ron", "--agent",
+                        f"remote:http://127.0.0.1:{port}", "--steps", "3")
+    finally:
+        server.shutdown()
+    env = gridpilot.GridEnv("anm6_easy")
+    env.reset(seed=0)
+    for row in rows:
+        assert row["reward"] == env.step(env.action_space.low)[1]
