@@ -24,6 +24,18 @@ from gridpilot.evaluation import discounted_return
 from gridpilot.serve import rllib_policy
 
 
+def find(result: dict, key: str) -> float:
+    """A figure from RLlib's nested result dict, wherever this Ray version puts it."""
+    for name, value in result.items():
+        if name == key:
+            return float(value)
+        if isinstance(value, dict):
+            found = find(value, key)
+            if found == found:  # not NaN
+                return found
+    return float("nan")
+
+
 def make_env(config: dict):
     return gridpilot.GridEnv(config["network"], normalize_actions=True,
                              episode_steps=config["episode_steps"])
@@ -52,7 +64,7 @@ def main() -> None:
     algorithm = config.build_algo()
     for i in range(1, args.iterations + 1):
         result = algorithm.train()
-        mean = result["env_runners"].get("episode_return_mean", float("nan"))
+        mean = find(result, "episode_return_mean")
         print(f"iteration {i}: mean episode return {mean:.3f}", flush=True)
     checkpoint = algorithm.save(str(Path(args.out).resolve()))
     path = checkpoint.checkpoint.path

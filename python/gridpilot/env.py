@@ -65,6 +65,8 @@ class GridEnv(gymnasium.Env):
         self.action_names: list[str] = self._core.action_names
         self.observation_names: list[str] = self._core.observation_names
         self.discount: float = self._core.discount
+        #: Time indices in the scenario's cycle (96 for a day of 15 minutes).
+        self.steps_per_cycle: int = self._core.steps_per_cycle
         low, high = self._core.observation_bounds
         #: The nominal bounds of each observation component (`gridpilot spaces` lists them).
         self.observation_bounds = (np.array(low), np.array(high))

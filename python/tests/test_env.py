@@ -2,6 +2,7 @@
 episodes equal to `gridpilot run` value for value, recordings, overrides and bad input."""
 
 import csv
+import json
 
 import gymnasium as gym
 import numpy as np
@@ -143,3 +144,14 @@ def test_reset_with_a_seed_is_reproducible_and_without_one_moves_on():
     env.reset()
     info = env.step(env.do_nothing)[4]
     assert set(info) == {"step", "time_index", "reward_terms", "violations", "events", "clipped"}
+
+
+def test_the_protocols_score_equals_gridpilot_evaluate():
+    from gridpilot.evaluation import discounted_return
+
+    env = gridpilot.GridEnv("anm6_easy")
+    score = discounted_return(env, lambda obs: env.do_nothing, steps=300, seed=4)
+    out = run_cli("evaluate", "--network", "networks/anm6_easy.ron", "--agent", "do-nothing",
+                  "--steps", "300", "--seed", "4", "--json")
+    report = json.loads(out.stdout)
+    assert score == report["agents"][0]["discounted_return"]["mean"]
