@@ -972,11 +972,7 @@ fn a_policy_made_from_an_episode_of_a_linear_policy_explains_its_actions() {
         .apply_now(Command::Run(RunCommand::SetAgent(AgentChoice::Linear(
             policy,
         ))));
-    for _ in 0..30 {
-        harness
-            .state_mut()
-            .apply_now(Command::Run(RunCommand::Step));
-    }
+    steps_taken(&mut harness, 30);
     harness.run_steps(2);
     harness.get_by_label("Train").click();
     harness.run_steps(2);
@@ -1009,14 +1005,19 @@ fn the_compare_tab_runs_every_agent_on_the_same_episodes_and_shows_them_side_by_
 #[path = "support/policy_server.rs"]
 mod policy_server;
 
-/// The rewards and requested actions of steps 1 to `steps`, taken by Step.
+/// The rewards and requested actions of steps 1 to `steps`, taken by Step (asked again while
+/// the simulation thread is still busy with an agent being set).
 fn steps_taken(harness: &mut App, steps: usize) -> Vec<(f64, Vec<f64>)> {
-    for _ in 0..steps {
-        harness
-            .state_mut()
-            .apply_now(Command::Run(RunCommand::Step));
+    for step in 1..=steps {
+        let began = std::time::Instant::now();
+        while session(harness).history.len() <= step {
+            assert!(began.elapsed().as_secs() < 30, "step {step} was not taken");
+            harness
+                .state_mut()
+                .apply_now(Command::Run(RunCommand::Step));
+            harness.run_steps(1);
+        }
     }
-    harness.run_steps(2);
     let history = &session(harness).history;
     (1..=steps)
         .map(|i| {

@@ -136,10 +136,13 @@ fn play(choice: AgentChoice) -> Vec<(f64, Vec<f64>)> {
     harness
         .state_mut()
         .apply_now(command(RunCommand::SetAgent(choice)));
-    for _ in 0..15 {
+    // Step is asked again while the simulation thread is still busy setting the agent.
+    let began = std::time::Instant::now();
+    while harness.state().session().unwrap().history.len() <= 15 {
+        assert!(began.elapsed().as_secs() < 60, "the steps were not taken");
         harness.state_mut().apply_now(command(RunCommand::Step));
+        harness.run_steps(1);
     }
-    harness.run_steps(2);
     let session = harness.state().session().unwrap();
     (1..=15)
         .map(|i| {

@@ -7,13 +7,14 @@ a checkpoint, and scores the policy with the gym-anm paper's protocol (one run o
 
 On a Ray cluster, give its address (`--address ray://head:10001`, or `auto` on a cluster node):
 the same script then spreads the env runners over the cluster's machines. Watch the trained
-policy in the app: `gridpilot.serve_policy(CHECKPOINT, normalized_actions=True)`, then
-Agent → Remote policy… (or `gridpilot run --agent remote:http://127.0.0.1:8765`).
+policy in the app: serve `act` below with `gridpilot.serve_policy(act, normalized_actions=True)`,
+then Agent → Remote policy… (or `gridpilot run --agent remote:http://127.0.0.1:8765`).
 """
 
 import argparse
 from pathlib import Path
 
+import gymnasium
 import numpy as np
 import ray
 from ray.rllib.algorithms.ppo import PPOConfig
@@ -36,9 +37,31 @@ def find(result: dict, key: str) -> float:
     return float("nan")
 
 
+def observation_scale(network: str) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and spread of the observations over a day of doing nothing: a fixed normalisation
+    (the same in every env runner, and when the policy is served later)."""
+    env = gridpilot.GridEnv(network)
+    obs, _ = env.reset(seed=0)
+    seen = [obs]
+    for _ in range(env.steps_per_cycle):
+        obs, _, terminated, truncated, _ = env.step(env.do_nothing)
+        seen.append(obs)
+        if terminated or truncated:
+            break
+    seen = np.array(seen)
+    return seen.mean(axis=0), np.maximum(seen.std(axis=0), 1.0)
+
+
 def make_env(config: dict):
-    return gridpilot.GridEnv(config["network"], normalize_actions=True,
-                             episode_steps=config["episode_steps"])
+    """What PPO trains on: actions in [-1, 1], observations normalised, and rewards divided by
+    100 with a step's loss capped at 100 (a failed solve's −20,000 would swamp the value
+    function); the scores below are of the unchanged environment."""
+    env = gridpilot.GridEnv(config["network"], normalize_actions=True,
+                            episode_steps=config["episode_steps"])
+    mean, std = observation_scale(config["network"])
+    space = gymnasium.spaces.Box(-np.inf, np.inf, shape=mean.shape, dtype=np.float64)
+    env = gymnasium.wrappers.TransformObservation(env, lambda o: (o - mean) / std, space)
+    return gymnasium.wrappers.TransformReward(env, lambda r: max(r, -100.0) / 100.0)
 
 
 def main() -> None:
@@ -70,7 +93,9 @@ def main() -> None:
     path = checkpoint.checkpoint.path
     print(f"checkpoint: {path}")
 
-    act = rllib_policy(path)
+    mean, std = observation_scale(args.network)
+    policy = rllib_policy(path)
+    act = lambda obs: policy((obs - mean) / std)
     evaluation = gridpilot.GridEnv(args.network, normalize_actions=True)
     for seed in (0, 1, 2):
         score = discounted_return(evaluation, act, steps=2000, seed=seed)
