@@ -1078,8 +1078,10 @@ fn a_remote_policy_that_goes_away_stops_play_and_says_why() {
     run_until(&mut harness, |app| !app.session().unwrap().playing);
     harness.run_steps(2);
     let log = harness.state().log.join("\n");
+    // Refused, or reset if a step's connection was queued before the server stopped listening.
+    let gone = log.contains("cannot connect") || log.contains("the connection failed");
     assert!(
-        log.contains(&format!("remote policy {address}: cannot connect")),
+        gone && log.contains(&format!("remote policy {address}:")),
         "{log}"
     );
     assert!(log.contains("play stopped"), "{log}");
