@@ -155,10 +155,6 @@ impl Ars {
         })
     }
 
-    pub fn settings(&self) -> &ArsSettings {
-        &self.settings
-    }
-
     /// Whether every iteration asked for has run.
     pub fn finished(&self) -> bool {
         self.iteration >= self.settings.iterations
