@@ -257,33 +257,13 @@ fn compare(
     cancel: &AtomicBool,
 ) -> Result<Vec<AgentScore>, String> {
     let mut env = Environment::new(network).map_err(|e| e.to_string())?;
-    let starts = evaluate::starts(settings, env.scenario().steps_per_cycle);
-    let do_nothing = env.do_nothing_action();
-    let mut scores = Vec::new();
-    for spec in specs {
-        let spaces = Spaces {
-            action: env.action_space(),
-            observation: env.observation_space(),
-            do_nothing: &do_nothing,
-        };
-        let mut agent =
-            crate::io::agent_from_spec(spec, &spaces, settings.seed).map_err(|e| e.to_string())?;
-        let each = |_: &_| {
-            done.fetch_add(1, Ordering::Relaxed);
-        };
-        let score = evaluate::evaluate(
-            &mut env,
-            spec,
-            agent.as_mut(),
-            &starts,
-            settings.steps,
-            cancel,
-            each,
-        )
-        .map_err(|e| e.to_string())?;
-        scores.push(score);
-    }
-    Ok(scores)
+    let build = |spec: &str, spaces: &Spaces| {
+        crate::io::agent_from_spec(spec, spaces, settings.seed).map_err(|e| e.to_string())
+    };
+    let each = |_: &_| {
+        done.fetch_add(1, Ordering::Relaxed);
+    };
+    evaluate::compare(&mut env, specs, settings, &build, cancel, each).map_err(|e| e.to_string())
 }
 
 /// A policy the user has at hand: the best one of the training under way, or one fitted to an

@@ -279,30 +279,15 @@ pub fn evaluate(args: &EvaluateArgs) -> Result<ExitCode, String> {
         seed: args.seed,
         start_time_index: args.start_step,
     };
-    let starts = evaluate::starts(&settings, cycle);
-    let do_nothing = env.do_nothing_action();
     let bar = progress_bar((args.agent.len() * args.episodes) as u64, "evaluating")?;
-    let mut scores = Vec::new();
-    for spec in &args.agent {
-        let spaces = Spaces {
-            action: env.action_space(),
-            observation: env.observation_space(),
-            do_nothing: &do_nothing,
-        };
-        let mut agent = agent_from_spec(spec, &spaces, args.seed).map_err(|e| e.to_string())?;
-        let never = AtomicBool::new(false);
-        let score = evaluate::evaluate(
-            &mut env,
-            spec,
-            agent.as_mut(),
-            &starts,
-            args.steps,
-            &never,
-            |_| bar.inc(1),
-        )
-        .map_err(|e| format!("{}: {e}", args.network.display()))?;
-        scores.push(score);
-    }
+    let build = |spec: &str, spaces: &Spaces| {
+        agent_from_spec(spec, spaces, args.seed).map_err(|e| e.to_string())
+    };
+    let never = AtomicBool::new(false);
+    let scores = evaluate::compare(&mut env, &args.agent, &settings, &build, &never, |_| {
+        bar.inc(1)
+    })
+    .map_err(|e| format!("{}: {e}", args.network.display()))?;
     bar.finish_and_clear();
     if args.json {
         let report = json!({

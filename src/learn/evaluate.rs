@@ -10,7 +10,7 @@ use rand::{RngExt, SeedableRng};
 use serde::Serialize;
 
 use super::LearnError;
-use crate::agent::Agent;
+use crate::agent::{Agent, Spaces};
 use crate::model::Device;
 use crate::sim::{Environment, Event, ResetOptions, ViolationKind};
 
@@ -214,25 +214,41 @@ impl AgentScore {
     }
 }
 
-/// Runs `agent` on every start; `each` hears of every episode finished. Setting `cancel`
-/// stops it before the next episode.
-pub fn evaluate(
+/// Builds an agent, by its command-line name, for an environment's spaces (reading its file if
+/// it has one: the caller's part, as this module reads no files).
+pub type BuildAgent<'a> = dyn Fn(&str, &Spaces) -> Result<Box<dyn Agent>, String> + 'a;
+
+/// Runs every agent (named as the command line names them, built by `build`) from the same
+/// starts of `settings`; `each` hears of every episode finished. Setting `cancel` stops it
+/// before the next episode.
+pub fn compare(
     env: &mut Environment,
-    name: &str,
-    agent: &mut dyn Agent,
-    starts: &[EpisodeStart],
-    steps: usize,
+    agents: &[String],
+    settings: &EvaluationSettings,
+    build: &BuildAgent,
     cancel: &AtomicBool,
     mut each: impl FnMut(&EpisodeScore),
-) -> Result<AgentScore, LearnError> {
-    let mut episodes = Vec::with_capacity(starts.len());
-    for start in starts {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(LearnError::Cancelled);
+) -> Result<Vec<AgentScore>, LearnError> {
+    let starts = starts(settings, env.scenario().steps_per_cycle);
+    let do_nothing = env.do_nothing_action();
+    let mut scores = Vec::with_capacity(agents.len());
+    for name in agents {
+        let spaces = Spaces {
+            action: env.action_space(),
+            observation: env.observation_space(),
+            do_nothing: &do_nothing,
+        };
+        let mut agent = build(name, &spaces).map_err(LearnError::Agent)?;
+        let mut episodes = Vec::with_capacity(starts.len());
+        for start in &starts {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(LearnError::Cancelled);
+            }
+            let score = score_episode(env, agent.as_mut(), *start, settings.steps)?;
+            each(&score);
+            episodes.push(score);
         }
-        let score = score_episode(env, agent, *start, steps)?;
-        each(&score);
-        episodes.push(score);
+        scores.push(AgentScore::new(name, episodes));
     }
-    Ok(AgentScore::new(name, episodes))
+    Ok(scores)
 }
