@@ -1,7 +1,7 @@
 //! One-line diagrams of radial feeders, drawn the way feeders are drawn: from the source, the
 //! longest path runs straight to the right as the trunk; each lateral starts one step right of
-//! where it branches off, below everything drawn so far, and runs on to the right in its own
-//! rows. Rows are never shared, so branches never cross, and every step is one spacing long.
+//! where it branches off, as close below the trunk as it fits, and runs on to the right. Every
+//! step is one spacing long, and branches never cross (see `pack`).
 
 use std::collections::VecDeque;
 
@@ -27,20 +27,30 @@ pub fn is_radial(graph: &Graph) -> bool {
 }
 
 /// Positions (in spacings) for every node: each connected part as a tree from its root (the
-/// first of `roots` in it, else one end of its longest path).
+/// first of `roots` in it, else one end of its longest path), the parts one below another.
 pub fn layout(graph: &Graph, roots: &[usize]) -> Vec<[f64; 2]> {
     let n = graph.len();
     let (parent, order) = spanning_forest(graph, roots);
     let children = children_of(n, &parent, &order);
     let height = heights(&order, &children);
+    let (offset, contour) = pack(&order, &children, &height);
     let mut xy = vec![[0.0; 2]; n];
-    let mut next_row = 0;
-    for root in (0..n).filter(|&i| parent[i] == Some(i)) {
-        next_row = place(root, &children, &height, &mut xy, next_row);
+    let mut next_row = 0.0;
+    for &i in &order {
+        match parent[i] {
+            Some(p) if p != i => {
+                let [x, y] = xy[p];
+                xy[i] = [x + 1.0, y + offset[i] as f64];
+            }
+            _ => {
+                xy[i] = [0.0, next_row];
+                let lowest = contour[i].iter().map(|&(_, max)| max).max().unwrap_or(0);
+                next_row += (lowest + 1) as f64;
+            }
+        }
     }
     xy
 }
-
 /// Each node's parent (a root is its own), reached by the fewest open branches and then the
 /// fewest steps, and the order nodes were settled in (parents before children).
 fn spanning_forest(graph: &Graph, roots: &[usize]) -> (Vec<Option<usize>>, Vec<usize>) {
@@ -128,36 +138,49 @@ fn heights(order: &[usize], children: &[Vec<usize>]) -> Vec<usize> {
     height
 }
 
-/// Places the tree under `root` with its trunk in row `first_row`; returns the next free row.
-fn place(
-    root: usize,
-    children: &[Vec<usize>],
-    height: &[usize],
-    xy: &mut [[f64; 2]],
-    first_row: usize,
-) -> usize {
-    // (node, column, row — `None` for "below everything placed so far").
-    let mut stack = vec![(root, 0usize, Some(first_row))];
-    let mut last_row = first_row;
-    while let Some((node, column, row)) = stack.pop() {
-        let row = row.unwrap_or(last_row + 1);
-        last_row = last_row.max(row);
-        xy[node] = [column as f64, row as f64];
-        // The deepest child carries the trunk on in this row; it is placed (with all below
-        // it) first, so every other child starts below it. The first of equals is the trunk.
+/// Rows taken by a subtree at each depth below its root, relative to the root's row, as
+/// (lowest row, highest row); stored deepest first, so a parent adds its own depth by a push.
+type Contour = Vec<(i64, i64)>;
+
+/// Each node's row relative to its parent's, and each subtree's contour. A node's deepest child
+/// carries the trunk on in its row (the first of equals); every other child goes as close
+/// below its elder siblings' subtrees as it can without touching them at any depth. Nodes at
+/// each depth are then in the same top-to-bottom order as their subtrees, and a branch only
+/// joins neighbouring depths, so no two branches cross; rows are shared wherever a lateral
+/// fits, which keeps laterals close to where they branch off.
+fn pack(order: &[usize], children: &[Vec<usize>], height: &[usize]) -> (Vec<i64>, Vec<Contour>) {
+    let n = children.len();
+    let mut offset = vec![0i64; n];
+    let mut contour: Vec<Contour> = vec![Vec::new(); n];
+    for &node in order.iter().rev() {
         let kids = &children[node];
         let trunk = kids
             .iter()
             .copied()
             .reduce(|best, c| if height[c] > height[best] { c } else { best });
-        for &c in kids.iter().rev().filter(|&&c| Some(c) != trunk) {
-            stack.push((c, column + 1, None));
+        // The trunk's contour is the longest, so the others merge into it without growing it:
+        // the work is the sum of the laterals' heights, at most the number of nodes.
+        let mut merged = trunk
+            .map(|t| std::mem::take(&mut contour[t]))
+            .unwrap_or_default();
+        for &c in kids.iter().filter(|&&c| Some(c) != trunk) {
+            let lateral = std::mem::take(&mut contour[c]);
+            let below = |k: usize| merged[merged.len() - 1 - k];
+            let shift = (0..lateral.len())
+                .map(|k| below(k).1 - lateral[lateral.len() - 1 - k].0 + 1)
+                .max()
+                .unwrap_or(1);
+            let len = merged.len();
+            for (k, &(lo, hi)) in lateral.iter().rev().enumerate() {
+                let slot = &mut merged[len - 1 - k];
+                *slot = (slot.0.min(lo + shift), slot.1.max(hi + shift));
+            }
+            offset[c] = shift;
         }
-        if let Some(t) = trunk {
-            stack.push((t, column + 1, Some(row)));
-        }
+        merged.push((0, 0));
+        contour[node] = merged;
     }
-    last_row + 1
+    (offset, contour)
 }
 
 #[cfg(test)]
@@ -180,7 +203,7 @@ mod tests {
         for (i, x) in [0.0, 1.0, 2.0, 3.0, 4.0].iter().enumerate() {
             assert_eq!(xy[i], [*x, 0.0], "trunk bus {i}");
         }
-        // Laterals one step right of their branch point, in rows of their own.
+        // Laterals one step right of their branch point, below the trunk, in rows apart.
         assert_eq!(xy[5][0], 2.0);
         assert_eq!(xy[6], [3.0, xy[5][1]]);
         assert_eq!(xy[7][0], 3.0);
@@ -192,6 +215,46 @@ mod tests {
                 .map(|(a, b)| (a, b, true)),
         );
         assert_eq!(crossings(&closed_only, &xy), 0);
+    }
+
+    #[test]
+    fn a_lateral_shares_a_row_where_nothing_else_is_in_the_way() {
+        // Trunk 0-1-2-3-4-5; a lateral 3-6 near the end and a lateral 0-7 at the start: both fit
+        // in the row under the trunk, at depths that do not meet.
+        let edges = [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (3, 6), (0, 7)];
+        let g = Graph::new(8, edges.iter().map(|&(a, b)| (a, b, true)));
+        let xy = layout(&g, &[0]);
+        assert_eq!(xy[6], [4.0, 1.0]);
+        assert_eq!(xy[7], [1.0, 1.0]);
+    }
+
+    #[test]
+    fn random_feeders_have_no_crossings_and_steps_of_one_column() {
+        // Trees grown by attaching each node to an earlier one, mostly to the last few so that
+        // they are long and branchy like feeders.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |m: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            ((state >> 33) as usize) % m
+        };
+        for _ in 0..50 {
+            let n = 2 + next(300);
+            let edges: Vec<(usize, usize, bool)> =
+                (1..n).map(|i| (i, i - 1 - next(i.min(4)), true)).collect();
+            let g = Graph::new(n, edges.iter().copied());
+            let xy = layout(&g, &[0]);
+            assert_eq!(crossings(&g, &xy), 0);
+            for &(a, b, _) in &edges {
+                assert_eq!((xy[a][0] - xy[b][0]).abs(), 1.0, "branch {a}-{b}");
+            }
+            let mut places: Vec<(i64, i64)> =
+                xy.iter().map(|p| (p[0] as i64, p[1] as i64)).collect();
+            places.sort_unstable();
+            places.dedup();
+            assert_eq!(places.len(), n, "two buses in one place");
+        }
     }
 
     #[test]
