@@ -115,7 +115,7 @@ pub fn crossings(graph: &Graph, xy: &[[f64; 2]]) -> usize {
 }
 
 /// Whether segments pq and rs cross at a point inside both.
-fn segments_cross(p: [f64; 2], q: [f64; 2], r: [f64; 2], s: [f64; 2]) -> bool {
+pub(super) fn segments_cross(p: [f64; 2], q: [f64; 2], r: [f64; 2], s: [f64; 2]) -> bool {
     let orient = |a: [f64; 2], b: [f64; 2], c: [f64; 2]| {
         (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
     };

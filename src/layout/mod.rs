@@ -1,13 +1,16 @@
 //! Diagram layouts for networks that have none, or a poor one (an imported MATPOWER case): a
 //! tidy tree for radial feeders and a multilevel force-directed layout for meshed grids, then
-//! overlap removal. Used by `gridpilot import`, `gridpilot layout` and the app; no egui and no
+//! buses moved one at a time to clear places where their branches cross fewer others, and
+//! buses still too close pushed apart. Used by `gridpilot import`, `gridpilot layout` and the app; no egui and no
 //! file formats here. Deterministic, cancellable, with progress reported as it goes.
 
+mod cells;
 mod force;
 mod graph;
 mod quadtree;
 mod tidy;
 mod tree;
+mod untangle;
 
 use std::sync::atomic::AtomicBool;
 
@@ -17,9 +20,10 @@ use crate::model::{Device, Network, Position};
 
 /// Diagram units between neighbouring buses (the network view's natural spacing).
 pub const SPACING: f64 = 100.0;
-/// Buses closer than this many spacings are pushed apart.
+/// Buses closer than this many spacings are moved apart.
 const CLOSEST: f64 = 0.25;
-/// Buses closer than this many spacings to a branch they are not on are moved off it.
+/// Buses closer than this many spacings to a branch they are not on are moved off it, where
+/// a clear place is found.
 const CLEARANCE: f64 = 0.06;
 
 /// The user cancelled the layout.
@@ -91,7 +95,8 @@ pub fn lay_out(
         1.0
     };
     let scaled: Vec<[f64; 2]> = start.iter().map(|&[x, y]| [x / unit, y / unit]).collect();
-    let xy = force::layout(graph, &scaled, fixed, progress, cancel)?;
+    // The forces take most of the time, untangling the rest.
+    let xy = force::layout(graph, &scaled, fixed, &|f| progress(0.8 * f), cancel)?;
     let scale = if some_fixed {
         unit
     } else {
@@ -107,10 +112,14 @@ pub fn lay_out(
     }
     // In diagram units, the natural length is `unit` among fixed buses, else the spacing.
     let natural = if some_fixed { unit } else { SPACING };
-    tidy::push_apart(&mut xy, fixed, CLOSEST * natural);
-    tidy::off_branches(graph, &mut xy, fixed, CLEARANCE * natural);
-    // Moving buses off branches can bring some too close again.
-    tidy::push_apart(&mut xy, fixed, CLOSEST * natural);
+    let room = untangle::Room {
+        closest: CLOSEST * natural,
+        clearance: CLEARANCE * natural,
+    };
+    let untangling = |f: f64| progress(0.8 + 0.2 * f);
+    untangle::untangle(graph, &mut xy, fixed, natural, room, &untangling, cancel)?;
+    // Where untangling found no clear place for a bus, it still must not hide another.
+    tidy::push_apart(&mut xy, fixed, room.closest);
     Ok((xy, Kind::Force))
 }
 

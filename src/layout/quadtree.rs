@@ -5,12 +5,15 @@
 const MAX_DEPTH: usize = 40;
 /// No child.
 const NONE: u32 = 0;
+/// Cells still to visit in a walk: each level opened leaves at most three siblings waiting.
+const STACK: usize = 4 * MAX_DEPTH + 4;
 
 #[derive(Debug, Clone, Copy)]
 struct Cell {
     center: [f64; 2],
     half: f64,
-    /// Points in the cell, and the sum of their positions.
+    /// Points in the cell, and the sum of their positions while the tree is built, their
+    /// centre of mass after.
     mass: f64,
     sum: [f64; 2],
     children: [u32; 4],
@@ -60,6 +63,11 @@ impl QuadTree {
         tree.cells.push(Cell::new(center, half));
         for (i, &p) in points.iter().enumerate() {
             tree.insert(i, p, points);
+        }
+        for cell in &mut tree.cells {
+            if cell.mass > 0.0 {
+                cell.sum = [cell.sum[0] / cell.mass, cell.sum[1] / cell.mass];
+            }
         }
         tree
     }
@@ -116,39 +124,42 @@ impl QuadTree {
     /// Σ over other points j of (p − pⱼ) / |p − pⱼ|²: the direction and strength of
     /// repulsion on point `i` at `p` (groups seen under less than `theta` taken whole).
     pub fn repulsion(&self, i: usize, p: [f64; 2], theta: f64) -> [f64; 2] {
+        let theta2 = theta * theta;
         let mut force = [0.0; 2];
-        let mut stack = vec![0usize];
-        while let Some(c) = stack.pop() {
-            let cell = &self.cells[c];
+        // A walk without allocating: this runs for every point on every sweep.
+        let mut stack = [0u32; STACK];
+        let mut top = 1;
+        while top > 0 {
+            top -= 1;
+            let cell = &self.cells[stack[top] as usize];
             if cell.mass == 0.0 || (cell.point == Some(i) && cell.mass == 1.0) {
                 continue;
             }
-            let (mut mass, mut sum) = (cell.mass, cell.sum);
-            let holds_i = cell.is_leaf() && cell.point.is_none() && contains(cell, p);
-            if holds_i {
+            let (mut mass, mut com) = (cell.mass, cell.sum);
+            if cell.is_leaf() && cell.point.is_none() && contains(cell, p) {
                 // A cell of coincident points, this one among them.
                 mass -= 1.0;
-                sum = [sum[0] - p[0], sum[1] - p[1]];
+                if mass <= 0.0 {
+                    continue;
+                }
+                com = [
+                    (com[0] * cell.mass - p[0]) / mass,
+                    (com[1] * cell.mass - p[1]) / mass,
+                ];
             }
-            if mass <= 0.0 {
-                continue;
-            }
-            let com = [sum[0] / mass, sum[1] / mass];
             let d = [p[0] - com[0], p[1] - com[1]];
             let dist2 = d[0] * d[0] + d[1] * d[1];
-            let far = (2.0 * cell.half).powi(2) < theta * theta * dist2;
+            let far = 4.0 * cell.half * cell.half < theta2 * dist2;
             if cell.is_leaf() || far {
                 if dist2 > 1e-18 {
                     force[0] += mass * d[0] / dist2;
                     force[1] += mass * d[1] / dist2;
                 }
             } else {
-                stack.extend(
-                    cell.children
-                        .iter()
-                        .filter(|&&k| k != NONE)
-                        .map(|&k| k as usize),
-                );
+                for &k in cell.children.iter().filter(|&&k| k != NONE) {
+                    stack[top] = k;
+                    top += 1;
+                }
             }
         }
         force
