@@ -594,6 +594,45 @@ fn a_layout_under_way_can_be_cancelled() {
 }
 
 #[test]
+fn a_matpower_case_opened_in_the_app_is_shown_laid_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cases/case118.m");
+    let mut harness = anm6(dir.path());
+    harness.state_mut().queue(Command::OpenFile(case.clone()));
+    frames_until(&mut harness, |app| {
+        app.project.document.network().name == "case118"
+    });
+    // As `gridpilot import` lays it out, not in the reader's provisional layers.
+    let mut laid_out = load_network(&case).unwrap();
+    let layers = positions(&laid_out);
+    let never = std::sync::atomic::AtomicBool::new(false);
+    gridpilot::layout::lay_out_network(&mut laid_out, None, &|_| {}, &never).unwrap();
+    let shown = positions(&network(&harness));
+    assert_eq!(shown, positions(&laid_out));
+    assert_ne!(shown, layers);
+    assert_eq!(harness.state().project.document.undo_label(), None);
+    assert!(harness.state().log.iter().any(|l| l.contains("Opened")));
+}
+
+#[test]
+fn opening_a_case_can_be_cancelled_while_it_is_laid_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cases/case1354pegase.m");
+    let mut harness = anm6(dir.path());
+    harness.state_mut().queue(Command::OpenFile(case));
+    harness.run_steps(1);
+    harness.get_by_label("Cancel layout").click();
+    frames_until(&mut harness, |app| {
+        app.log.iter().any(|l| l.contains("was cancelled"))
+    });
+    assert_eq!(
+        network(&harness).name,
+        "anm6_easy",
+        "the window keeps its network"
+    );
+}
+
+#[test]
 fn a_bus_is_put_in_a_zone_in_the_inspector_and_the_view_colours_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = anm6(dir.path());

@@ -114,20 +114,31 @@ impl GridPilotApp {
     }
 
     /// Opens a network or episode file; a file that cannot be opened is said so in a dialog.
+    /// A MATPOWER case or pandapower network is read and laid out off the window's thread.
     fn open_path(&mut self, path: &Path) {
-        match Project::open(path) {
-            Ok(project) => {
-                self.replace_project(project, true);
-                self.log.push(format!("Opened {}", path.display()));
-                if path.extension().is_some_and(|e| e == "ron") {
-                    self.autosave.offer_recovery(path, &mut self.prompt);
-                }
-            }
-            Err(message) => {
-                self.log.push(message.clone());
-                self.prompt = Some(Prompt::Message(message));
-            }
+        if path.extension().is_some_and(|e| e == "m" || e == "json") {
+            self.open_laying_out(path);
+            return;
         }
+        match Project::open(path) {
+            Ok(project) => self.show_opened(project, path),
+            Err(message) => self.refuse_file(message),
+        }
+    }
+
+    /// Puts a project opened from `path` in the window, in Run mode if it can run.
+    pub(super) fn show_opened(&mut self, project: Project, path: &Path) {
+        self.replace_project(project, true);
+        self.log.push(format!("Opened {}", path.display()));
+        if path.extension().is_some_and(|e| e == "ron") {
+            self.autosave.offer_recovery(path, &mut self.prompt);
+        }
+    }
+
+    /// Says in a dialog (and the log) why a file could not be opened.
+    pub(super) fn refuse_file(&mut self, message: String) {
+        self.log.push(message.clone());
+        self.prompt = Some(Prompt::Message(message));
     }
 
     /// Puts another project in the window: in Run mode when `run` and it can run, else in Edit

@@ -210,6 +210,8 @@ pub struct GridPilotApp {
     animation: Option<capture::Animation>,
     /// Edit → Automatic layout, while it runs.
     layout_job: Option<auto_layout::LayoutJob>,
+    /// A case being read and laid out before it is shown.
+    open_job: Option<auto_layout::OpenJob>,
     /// Where the network view was drawn last frame (for "Export picture…").
     view_rect: egui::Rect,
     autopilot: Option<Autopilot>,
@@ -258,6 +260,7 @@ impl GridPilotApp {
             capture: capture::PendingCapture::default(),
             animation: None,
             layout_job: None,
+            open_job: None,
             view_rect: egui::Rect::NOTHING,
             autopilot: None,
             log: Vec::new(),

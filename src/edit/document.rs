@@ -3,11 +3,12 @@
 //! running, and a run is built from it when the user asks.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::command::{Edit, EditError};
 use super::history::History;
-use crate::io::{LoadError, load_network, save_network};
+use crate::io::{LoadError, lacks_diagram, load_network, save_network};
+use crate::layout::{Cancelled, lay_out_network};
 use crate::model::Network;
 
 /// Where a document's network came from, for the title bar and for finding the files it names.
@@ -17,7 +18,7 @@ enum Origin {
     New,
     /// A GridPilot network file (the document's `path`).
     File,
-    /// Imported from a MATPOWER case.
+    /// Imported from a MATPOWER case or a pandapower network.
     Imported(PathBuf),
     /// Built into GridPilot.
     BuiltIn,
@@ -89,17 +90,38 @@ impl Document {
         }
     }
 
-    /// Opens a network file (`.ron`), or imports a MATPOWER case (`.m`) as a new network.
+    /// Opens a network file (`.ron`), or imports a MATPOWER case (`.m`) or a pandapower
+    /// network (`.json`) as a new network, laid out if the file gives it no diagram.
     pub fn open(path: &Path) -> Result<Self, LoadError> {
-        let network = load_network(path)?;
-        if path.extension().is_some_and(|e| e == "ron") {
-            Ok(Document::from_network(network, Some(path.to_path_buf())))
-        } else {
-            Ok(Document::with_origin(
-                network,
-                Origin::Imported(path.to_path_buf()),
-            ))
+        match Document::open_laying_out(path, &|_| {}, &AtomicBool::new(false)) {
+            Ok(Ok(document)) => Ok(document),
+            Ok(Err(Cancelled)) => unreachable!("nothing cancels this layout"),
+            Err(e) => Err(e),
         }
+    }
+
+    /// `open`, with the layout's progress reported and a way to cancel it (the whole opening).
+    pub fn open_laying_out(
+        path: &Path,
+        progress: &dyn Fn(f64),
+        cancel: &AtomicBool,
+    ) -> Result<Result<Self, Cancelled>, LoadError> {
+        let mut network = load_network(path)?;
+        if path.extension().is_some_and(|e| e == "ron") {
+            return Ok(Ok(Document::from_network(
+                network,
+                Some(path.to_path_buf()),
+            )));
+        }
+        if lacks_diagram(path, &network)
+            && let Err(cancelled) = lay_out_network(&mut network, None, progress, cancel)
+        {
+            return Ok(Err(cancelled));
+        }
+        Ok(Ok(Document::with_origin(
+            network,
+            Origin::Imported(path.to_path_buf()),
+        )))
     }
 
     pub fn network(&self) -> &Network {

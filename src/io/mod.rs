@@ -53,6 +53,23 @@ pub fn load_network(path: &Path) -> Result<Network, LoadError> {
     parse(&text, path).map_err(|e| e.in_file(path))
 }
 
+/// Whether the network read from `path` comes without a diagram of its own and wants laying
+/// out: a MATPOWER case carries no coordinates (its buses are placed in provisional layers), a
+/// pandapower network's geodata counts only if every bus has a place of its own (buses
+/// without are all at the origin), and a GridPilot file's layout is the user's.
+pub fn lacks_diagram(path: &Path, net: &Network) -> bool {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("m") => true,
+        Some("json") => {
+            let mut seen = std::collections::HashSet::new();
+            !net.buses
+                .iter()
+                .all(|b| seen.insert((b.position.x.to_bits(), b.position.y.to_bits())))
+        }
+        _ => false,
+    }
+}
+
 /// A MATPOWER case is named after its file.
 fn case_name(path: &Path) -> String {
     path.file_stem().map_or_else(
