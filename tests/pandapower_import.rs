@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use gridpilot::io::load_network;
+use gridpilot::model::{BranchKind, TapSide};
 use gridpilot::powerflow::{PowerFlow, SolveOptions};
 use serde_json::Value;
 
@@ -64,6 +65,50 @@ fn networked_microgrids_agree_with_pandapower() {
 #[test]
 fn cigre_mv_agrees_with_pandapower() {
     agrees_with_runpp("cigre_mv_der");
+}
+
+#[test]
+fn a_low_side_tap_changer_agrees_with_pandapower_at_every_position() {
+    // tests/data/pandapower/tap_sides.json (scripts/make_tap_side_case.py): a 110/20 kV
+    // transformer tapped on its 20 kV side, at position 3 in the file, and runpp's voltages
+    // with it at -9, -4, 0, 3 and 9; a 20/0.4 kV one tapped on its high side.
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pandapower");
+    let mut net = load_network(&data.join("tap_sides.json")).unwrap();
+    let text = std::fs::read_to_string(data.join("tap_sides_results.json")).unwrap();
+    let results: Value = serde_json::from_str(&text).unwrap();
+    let by_position = results.as_object().unwrap();
+    assert_eq!(by_position.len(), 5);
+    for (position, expected) in by_position {
+        let trafo = net
+            .branches
+            .iter_mut()
+            .find(|b| b.name == "lv_tapped")
+            .unwrap();
+        let BranchKind::Transformer {
+            tap_changer: Some(changer),
+            ..
+        } = &mut trafo.kind
+        else {
+            panic!("lv_tapped has no tap changer");
+        };
+        assert_eq!(changer.side, TapSide::To);
+        changer.position = position.parse().unwrap();
+        let solved = PowerFlow::new(&net)
+            .unwrap()
+            .solve(&net, &SolveOptions::default())
+            .unwrap();
+        assert!(solved.converged, "position {position}");
+        for (k, bus) in solved.buses.iter().enumerate() {
+            let vm = expected["vm_pu"][k].as_f64().unwrap();
+            let va = expected["va_degree"][k].as_f64().unwrap();
+            assert!(
+                (bus.vm_pu - vm).abs() <= 1e-6 && (bus.va_deg - va).abs() <= 1e-4,
+                "position {position}, bus {k}: {} p.u. {}° against {vm} p.u. {va}°",
+                bus.vm_pu,
+                bus.va_deg
+            );
+        }
+    }
 }
 
 /// `ieee13.json` with one table changed by `change` (its rows as split-orientation JSON),
@@ -145,6 +190,24 @@ fn bad_pandapower_files_are_refused_with_the_element_named() {
             t["data"][0][c] = Value::from(50.0);
         }),
         &["load 0", "const_z_p_percent"],
+    );
+    // Tap changers GridPilot does not model: an ideal phase shifter, a second changer.
+    refused(
+        with_table("trafo", |t| {
+            let c = column(t, "tap_changer_type");
+            t["data"][0][c] = Value::String("Ideal".into());
+        }),
+        &["trafo 0", "type 'Ideal'"],
+    );
+    refused(
+        with_table("trafo", |t| {
+            let columns = t["columns"].as_array_mut().unwrap();
+            columns.push(Value::String("tap2_pos".into()));
+            for row in t["data"].as_array_mut().unwrap() {
+                row.as_array_mut().unwrap().push(Value::from(1.0));
+            }
+        }),
+        &["trafo 0", "second tap changer"],
     );
     // No bus table at all.
     let text = std::fs::read_to_string(shared("ieee13.json")).unwrap();

@@ -3,7 +3,7 @@
 
 use gridpilot::model::{
     Branch, BranchKind, Bus, Capability, Device, ElementRef, ExternalGrid, Load, Network, Problem,
-    Scenario, Storage, Subject, TapChanger,
+    Scenario, Storage, Subject, TapChanger, TapSide,
 };
 use gridpilot::powerflow::{PowerFlow, SolveOptions};
 
@@ -25,6 +25,7 @@ fn valid() -> Network {
             max_position: 8,
             step_pct: 1.25,
             position: 0,
+            side: TapSide::From,
         }),
     };
     net.branches = vec![trafo, Branch::line("L", "B", "C", 0.01, 0.02)];
@@ -419,6 +420,20 @@ fn a_tap_range_that_reaches_a_ratio_at_or_below_zero() {
         &["branch 'T'", "tap_changer.min_position", "not positive"],
     );
     assert!(p.to_string().contains("-0.6"), "{p}");
+    // On the to side the winding's factor would be 1 - 8 × 0.2 = -0.6 there: the ratio's
+    // sign turns.
+    if let BranchKind::Transformer {
+        tap_changer: Some(t),
+        ..
+    } = &mut branch(&mut net, "T").kind
+    {
+        t.side = TapSide::To;
+    }
+    let p = only_problem(
+        &net,
+        &["branch 'T'", "tap_changer.min_position", "not positive"],
+    );
+    assert!(p.to_string().contains("-1.6"), "{p}");
 }
 
 #[test]

@@ -8,7 +8,7 @@ use super::command::{Edit, Names, Placed};
 use crate::model::{
     Branch, BranchKind, Bus, Capability, DailyShape, Device, ElementRef, ExternalGrid, Generator,
     Load, Network, Position, Profile, Renewable, RenewableSource, Series, Shunt, Storage,
-    TapChanger,
+    TapChanger, TapSide,
 };
 
 /// The kinds of device the editor attaches to a bus.
@@ -283,6 +283,7 @@ pub fn tap_changer() -> TapChanger {
         max_position: 8,
         step_pct: 1.25,
         position: 0,
+        side: TapSide::From,
     }
 }
 

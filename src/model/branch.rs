@@ -46,7 +46,12 @@ pub enum BranchKind {
     },
 }
 
-/// An on-load tap changer: each step moves the ratio by `step_pct` percent of nominal.
+/// An on-load tap changer. On the from side (MATPOWER's, and pandapower's high-voltage side)
+/// each step adds `step_pct` percent of nominal to the from side's ratio. On the to side
+/// (pandapower's low-voltage side) each step adds `step_pct` percent to the to side's winding:
+/// an ideal transformer of ratio 1 + position·step_pct/100 at the to end, in series with the
+/// branch as it is at position 0, so the ratio seen from the from side is divided by that
+/// factor and the series impedance, referred to the tapped winding, grows with its square.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TapChanger {
@@ -54,6 +59,41 @@ pub struct TapChanger {
     pub max_position: i32,
     pub step_pct: f64,
     pub position: i32,
+    #[serde(default, skip_serializing_if = "TapSide::is_from")]
+    pub side: TapSide,
+}
+
+/// Which winding a tap changer is on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TapSide {
+    #[default]
+    From,
+    To,
+}
+
+impl TapSide {
+    fn is_from(&self) -> bool {
+        *self == TapSide::From
+    }
+}
+
+impl TapChanger {
+    /// The to-side winding's factor at `position` (1 for a from-side changer).
+    fn to_side_factor(&self, position: i32) -> f64 {
+        match self.side {
+            TapSide::From => 1.0,
+            TapSide::To => 1.0 + f64::from(position) * self.step_pct / 100.0,
+        }
+    }
+
+    /// The from side's off-nominal ratio at `position`, for a transformer whose ratio at
+    /// position 0 is `tap_ratio`.
+    pub fn ratio_at(&self, tap_ratio: f64, position: i32) -> f64 {
+        match self.side {
+            TapSide::From => tap_ratio + f64::from(position) * self.step_pct / 100.0,
+            TapSide::To => tap_ratio / self.to_side_factor(position),
+        }
+    }
 }
 
 impl Branch {
@@ -87,12 +127,22 @@ impl Branch {
                 tap_ratio,
                 tap_changer,
                 ..
-            } => {
-                let step = tap_changer
-                    .as_ref()
-                    .map_or(0.0, |t| f64::from(t.position) * t.step_pct / 100.0);
-                tap_ratio + step
-            }
+            } => tap_changer
+                .as_ref()
+                .map_or(*tap_ratio, |t| t.ratio_at(*tap_ratio, t.position)),
+        }
+    }
+
+    /// What the series impedance `r + jx` is multiplied by (and the charging `b` divided by)
+    /// with the tap changer where it is: the square of a to-side changer's winding factor, 1
+    /// otherwise.
+    pub fn impedance_scale(&self) -> f64 {
+        match &self.kind {
+            BranchKind::Transformer {
+                tap_changer: Some(t),
+                ..
+            } => t.to_side_factor(t.position).powi(2),
+            _ => 1.0,
         }
     }
 

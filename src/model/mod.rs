@@ -13,7 +13,7 @@ mod names;
 mod scenario;
 mod validate;
 
-pub use branch::{Branch, BranchKind, TapChanger};
+pub use branch::{Branch, BranchKind, TapChanger, TapSide};
 pub use bus::{Bus, Position};
 pub(crate) use components::BusComponents;
 pub use device::{

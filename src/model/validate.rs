@@ -324,8 +324,9 @@ impl Branch {
                     ("tap_changer.min_position", lo),
                     ("tap_changer.max_position", hi),
                 ] {
-                    let ratio = tap_ratio + position * t.step_pct / 100.0;
-                    if tap_ratio.is_finite() && t.step_pct.is_finite() && ratio <= 0.0 {
+                    let ratio = t.ratio_at(*tap_ratio, position as i32);
+                    let positive = ratio > 0.0 && ratio.is_finite();
+                    if tap_ratio.is_finite() && t.step_pct.is_finite() && !positive {
                         let rule =
                             format!("the ratio there would be {}, not positive", Number(ratio));
                         c.value(field, position, |_| false, &rule);

@@ -44,16 +44,15 @@ pub struct BranchStamp {
 impl BranchStamp {
     pub fn new(from: usize, to: usize, br: &crate::model::Branch) -> Self {
         let tap = br.tap_ratio();
+        // A tap changer on the to side refers the whole π model through its winding.
+        let scale = br.impedance_scale();
+        let (r, x, b) = (br.r_pu * scale, br.x_pu * scale, br.b_pu / scale);
         // A purely resistive branch still couples its buses in the DC estimate.
-        let reactance = if br.x_pu != 0.0 {
-            br.x_pu
-        } else {
-            br.r_pu.hypot(br.x_pu)
-        };
+        let reactance = if x != 0.0 { x } else { r.hypot(x) };
         BranchStamp {
             from,
             to,
-            y: BranchAdmittance::new(br.r_pu, br.x_pu, br.b_pu, tap, br.shift_deg()),
+            y: BranchAdmittance::new(r, x, b, tap, br.shift_deg()),
             dc_susceptance: 1.0 / (reactance * tap),
             shift_rad: br.shift_deg().to_radians(),
         }

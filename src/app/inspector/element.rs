@@ -8,7 +8,7 @@ use crate::edit::{Edit, build};
 use crate::model::capitalised;
 use crate::model::{
     Branch, BranchKind, Bus, Capability, DailyShape, Device, ElementRef, Network, Profile,
-    RenewableSource, Series, TapChanger,
+    RenewableSource, Series, TapChanger, TapSide,
 };
 
 pub fn element_ui(
@@ -255,6 +255,10 @@ fn tap_changer_ui(ui: &mut egui::Ui, form: &mut Form, tap_changer: &mut Option<T
         form.integer(ui, "Highest tap", &mut t.max_position);
         form.number(ui, "Step", "%", &mut t.step_pct, Rule::Any);
         form.integer(ui, "Tap position", &mut t.position);
+        // A to-side changer taps the to side's winding (pandapower's low-voltage side).
+        let mut to_side = t.side == TapSide::To;
+        form.checkbox(ui, "Taps the to side", &mut to_side);
+        t.side = if to_side { TapSide::To } else { TapSide::From };
     }
 }
 

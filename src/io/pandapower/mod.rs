@@ -13,7 +13,7 @@ use tables::{File, Table};
 use crate::io::ParseError;
 use crate::model::{
     Branch, BranchKind, Bus, Capability, Device, ExternalGrid, Generator, Load, Network, Position,
-    Renewable, RenewableSource, Shunt, Storage, TapChanger,
+    Renewable, RenewableSource, Shunt, Storage, TapChanger, TapSide,
 };
 
 /// The reactance of a closed bus–bus switch (pandapower fuses the two buses; GridPilot keeps
@@ -174,21 +174,18 @@ impl Import {
             )?;
             let sn_mva = table.number(row, "sn_mva")?;
             let parallel = table.number(row, "parallel")?;
-            let (mut vn_hv, mut vn_lv) = (
+            let (mut vn_hv, vn_lv) = (
                 table.number(row, "vn_hv_kv")?,
                 table.number(row, "vn_lv_kv")?,
             );
             let tap = Tap::read(table, row)?;
-            if let Some(t) = &tap {
-                let factor = 1.0 + t.steps_from_neutral * t.step_pct / 100.0;
-                if t.hv_side {
-                    vn_hv *= factor;
-                } else {
-                    vn_lv *= factor;
-                }
+            // A high-side changer's position is folded into the ratio; a low-side one stays on
+            // the to side, where the model applies it (to the ratio and the impedance).
+            if let Some(t) = tap.as_ref().filter(|t| t.hv_side) {
+                vn_hv *= 1.0 + t.steps_from_neutral * t.step_pct / 100.0;
             }
             // pandapower's short-circuit impedance on the network's base, referred to the low
-            // side with its (tapped) rated voltage.
+            // side with its rated voltage.
             let scale = (vn_lv / vn_lv_bus).powi(2) * self.net.base_mva / sn_mva / parallel;
             let vk = table.number(row, "vk_percent")? / 100.0;
             let vkr = table.number(row, "vkr_percent")? / 100.0;
@@ -571,6 +568,34 @@ struct Tap {
 
 impl Tap {
     fn read(table: &Table, row: usize) -> Result<Option<Self>, ParseError> {
+        if table.optional(row, "tap2_pos")?.is_some() {
+            return Err(table_error(
+                table,
+                row,
+                "has a second tap changer ('tap2_pos'), which GridPilot does not model",
+            ));
+        }
+        if table.text(row, "tap_dependency_table").as_deref() == Some("true") {
+            return Err(table_error(
+                table,
+                row,
+                "has a tabular tap changer ('tap_dependency_table'), which GridPilot does not model",
+            ));
+        }
+        // pandapower 3 names the kind of changer, and leaves one without a kind out of the
+        // power flow whatever its position; earlier files have no such column.
+        if table.has_column("tap_changer_type") {
+            match table.text(row, "tap_changer_type").as_deref() {
+                None | Some("") => return Ok(None),
+                Some("Ratio" | "Symmetrical") => {}
+                Some(other) => {
+                    let why = format!(
+                        "has a tap changer of type '{other}', which GridPilot does not model"
+                    );
+                    return Err(table_error(table, row, &why));
+                }
+            }
+        }
         let Some(position) = table.optional(row, "tap_pos")? else {
             return Ok(None);
         };
@@ -608,26 +633,29 @@ impl Tap {
         }))
     }
 
-    /// GridPilot's base ratio and tap changer for a transformer whose ratio at the current
-    /// position is `ratio`. GridPilot's steps add a fixed part to the ratio; pandapower's
-    /// high-side steps do the same, so they are exact at every position; low-side steps
-    /// divide the ratio, and are exact at the file's position and close (to first order) at
-    /// the others.
+    /// GridPilot's ratio at position 0 and tap changer, for a transformer whose ratio is
+    /// `ratio` (at the file's position for a high-side changer, at neutral for a low-side
+    /// one). pandapower's high-side steps add a fixed part to the ratio, as GridPilot's
+    /// from-side steps do; its low-side steps are GridPilot's to-side steps. Both are exact at
+    /// every position.
     fn changer(&self, ratio: f64) -> (f64, TapChanger) {
-        let factor = 1.0 + self.steps_from_neutral * self.step_pct / 100.0;
-        // The ratio's change per step, in percent.
-        let step_pct = if self.hv_side {
-            ratio / factor * self.step_pct
+        let (side, step_pct, base) = if self.hv_side {
+            let factor = 1.0 + self.steps_from_neutral * self.step_pct / 100.0;
+            // The ratio's change per step, in percent.
+            let step_pct = ratio / factor * self.step_pct;
+            let base = ratio - f64::from(self.position) * step_pct / 100.0;
+            (TapSide::From, step_pct, base)
         } else {
-            -ratio / factor * self.step_pct
+            (TapSide::To, self.step_pct, ratio)
         };
         let changer = TapChanger {
             min_position: self.min,
             max_position: self.max,
             step_pct,
             position: self.position,
+            side,
         };
-        (ratio - f64::from(self.position) * step_pct / 100.0, changer)
+        (base, changer)
     }
 }
 

@@ -132,6 +132,10 @@ impl Table {
         self.rows.len()
     }
 
+    pub fn has_column(&self, column: &str) -> bool {
+        self.columns.iter().any(|n| n == column)
+    }
+
     fn cell(&self, row: usize, column: &str) -> Option<&Value> {
         let c = self.columns.iter().position(|n| n == column)?;
         self.rows[row].get(c).filter(|v| !v.is_null())
