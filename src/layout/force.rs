@@ -27,11 +27,13 @@ const SWEEPS_FINE: usize = 120;
 
 /// Positions for every node of `graph`, in units of the natural branch length. Nodes marked
 /// `fixed` keep their `start` positions (and then the graph is refined at one level only,
-/// from `start`); with none fixed the whole graph is laid out afresh.
+/// from `start`); with none fixed the whole graph is laid out afresh, from the coarsest
+/// graph's nodes spread in the order `arrangement` picks (0: their own order).
 pub fn layout(
     graph: &Graph,
     start: &[[f64; 2]],
     fixed: &[bool],
+    arrangement: u64,
     progress: &dyn Fn(f64),
     cancel: &AtomicBool,
 ) -> Result<Vec<[f64; 2]>, Cancelled> {
@@ -49,7 +51,7 @@ pub fn layout(
     }
     let levels = coarsen_all(graph);
     let coarsest = levels.last().map_or(graph, |(g, _)| g);
-    let mut xy = sunflower(coarsest.len());
+    let mut xy = arranged(sunflower(coarsest.len()), arrangement);
     let rounds = levels.len() + 1;
     let free = vec![false; coarsest.len()];
     let report = |round: usize| move |f: f64| progress((round as f64 + f) / rounds as f64);
@@ -212,6 +214,19 @@ fn sunflower(n: usize) -> Vec<[f64; 2]> {
         .collect()
 }
 
+/// The places handed out in an order fixed by `arrangement`: as they are for 0, else shuffled
+/// by a multiplicative hash, so each arrangement starts the layout somewhere else.
+fn arranged(places: Vec<[f64; 2]>, arrangement: u64) -> Vec<[f64; 2]> {
+    if arrangement == 0 {
+        return places;
+    }
+    let mut order: Vec<usize> = (0..places.len()).collect();
+    order.sort_by_key(|&i| {
+        (i as u64 ^ arrangement.wrapping_mul(0x9e37_79b9)).wrapping_mul(0x2545_f491_4f6c_dd1d)
+    });
+    order.into_iter().map(|i| places[i]).collect()
+}
+
 /// A fixed, well-spread unit offset for node `i`, to part nodes that start at one point.
 fn spread(i: usize) -> [f64; 2] {
     let t = i as f64 * 2.399_963_229_728_653;
@@ -288,7 +303,7 @@ mod tests {
         let g = Graph::new(side * side, edges);
         let never = AtomicBool::new(false);
         let free = vec![false; g.len()];
-        let xy = layout(&g, &vec![[0.0; 2]; g.len()], &free, &|_| {}, &never).unwrap();
+        let xy = layout(&g, &vec![[0.0; 2]; g.len()], &free, 0, &|_| {}, &never).unwrap();
         assert!(crossings(&g, &xy) <= 4, "{} crossings", crossings(&g, &xy));
         let l = lengths(&g, &xy);
         let mean = l.iter().sum::<f64>() / l.len() as f64;
@@ -305,8 +320,8 @@ mod tests {
         let never = AtomicBool::new(false);
         let free = vec![false; g.len()];
         let start = vec![[0.0; 2]; g.len()];
-        let a = layout(&g, &start, &free, &|_| {}, &never).unwrap();
-        let b = layout(&g, &start, &free, &|_| {}, &never).unwrap();
+        let a = layout(&g, &start, &free, 3, &|_| {}, &never).unwrap();
+        let b = layout(&g, &start, &free, 3, &|_| {}, &never).unwrap();
         assert_eq!(a, b);
     }
 
@@ -316,12 +331,12 @@ mod tests {
         let start: Vec<[f64; 2]> = (0..g.len()).map(|i| [i as f64, 0.0]).collect();
         let fixed: Vec<bool> = (0..g.len()).map(|i| i % 2 == 0).collect();
         let never = AtomicBool::new(false);
-        let xy = layout(&g, &start, &fixed, &|_| {}, &never).unwrap();
+        let xy = layout(&g, &start, &fixed, 0, &|_| {}, &never).unwrap();
         for i in (0..g.len()).filter(|&i| fixed[i]) {
             assert_eq!(xy[i], start[i]);
         }
         assert!((0..g.len()).any(|i| !fixed[i] && xy[i] != start[i]));
         let cancelled = AtomicBool::new(true);
-        assert!(layout(&g, &start, &fixed, &|_| {}, &cancelled).is_err());
+        assert!(layout(&g, &start, &fixed, 0, &|_| {}, &cancelled).is_err());
     }
 }

@@ -20,6 +20,10 @@ use crate::model::{Device, Network, Position};
 
 /// Diagram units between neighbouring buses (the network view's natural spacing).
 pub const SPACING: f64 = 100.0;
+/// Grids are laid out from as many starts as keep this many bus-layouts of work (up to
+/// `MOST_STARTS`), and the drawing with the fewest crossings is kept.
+const BUS_STARTS: usize = 4_000;
+const MOST_STARTS: usize = 32;
 /// Buses closer than this many spacings are moved apart.
 const CLOSEST: f64 = 0.25;
 /// Buses closer than this many spacings to a branch they are not on are moved off it, where
@@ -88,6 +92,49 @@ pub fn lay_out(
         return Ok((xy, Kind::Tree));
     }
     let some_fixed = fixed.iter().any(|&f| f);
+    // A small grid is laid out from several starts and the drawing with the fewest crossings
+    // kept: a classroom case should come out as untangled as it can.
+    let starts = if some_fixed {
+        1
+    } else {
+        (BUS_STARTS / graph.len().max(1)).clamp(1, MOST_STARTS) as u64
+    };
+    let report =
+        |arrangement: u64| move |f: f64| progress((arrangement as f64 + f) / starts as f64);
+    let mut best = force_directed(graph, start, fixed, 0, &report(0), cancel)?;
+    let mut fewest = if starts > 1 {
+        crossings(graph, &best)
+    } else {
+        0
+    };
+    for arrangement in 1..starts {
+        let xy = force_directed(
+            graph,
+            start,
+            fixed,
+            arrangement,
+            &report(arrangement),
+            cancel,
+        )?;
+        let count = crossings(graph, &xy);
+        if count < fewest {
+            (best, fewest) = (xy, count);
+        }
+    }
+    Ok((best, Kind::Force))
+}
+
+/// The force-directed layout from one of its starting arrangements, scaled to diagram units,
+/// untangled, and with buses apart.
+fn force_directed(
+    graph: &Graph,
+    start: &[[f64; 2]],
+    fixed: &[bool],
+    arrangement: u64,
+    progress: &dyn Fn(f64),
+    cancel: &AtomicBool,
+) -> Result<Vec<[f64; 2]>, Cancelled> {
+    let some_fixed = fixed.iter().any(|&f| f);
     // Among fixed buses the layout works in their units; afresh, in its own, scaled after.
     let unit = if some_fixed {
         typical_length(graph, start, fixed)
@@ -96,7 +143,8 @@ pub fn lay_out(
     };
     let scaled: Vec<[f64; 2]> = start.iter().map(|&[x, y]| [x / unit, y / unit]).collect();
     // The forces take most of the time, untangling the rest.
-    let xy = force::layout(graph, &scaled, fixed, &|f| progress(0.8 * f), cancel)?;
+    let forces = |f: f64| progress(0.8 * f);
+    let xy = force::layout(graph, &scaled, fixed, arrangement, &forces, cancel)?;
     let scale = if some_fixed {
         unit
     } else {
@@ -120,9 +168,8 @@ pub fn lay_out(
     untangle::untangle(graph, &mut xy, fixed, natural, room, &untangling, cancel)?;
     // Where untangling found no clear place for a bus, it still must not hide another.
     tidy::push_apart(&mut xy, fixed, room.closest);
-    Ok((xy, Kind::Force))
+    Ok(xy)
 }
-
 /// The buses of the network's external grids: where a feeder's diagram starts.
 fn source_buses(net: &Network) -> Vec<usize> {
     let bus = net.bus_indices();
