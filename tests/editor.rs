@@ -615,6 +615,32 @@ fn a_matpower_case_opened_in_the_app_is_shown_laid_out() {
 }
 
 #[test]
+fn a_pandapower_network_opens_on_its_geodata_or_laid_out_without() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/networks-pandapower");
+    let mut harness = anm6(dir.path());
+    // CIGRE MV has a place for every bus: kept as it is.
+    let cigre = shared.join("cigre_mv_der.json");
+    let as_read = load_network(&cigre).unwrap();
+    harness.state_mut().queue(Command::OpenFile(cigre));
+    frames_until(&mut harness, |app| {
+        app.project.document.network().name == as_read.name
+    });
+    assert_eq!(positions(&network(&harness)), positions(&as_read));
+    // IEEE 13 has none: laid out, as a feeder.
+    let ieee13 = shared.join("ieee13.json");
+    let mut laid_out = load_network(&ieee13).unwrap();
+    assert_ne!(laid_out.name, as_read.name);
+    harness.state_mut().queue(Command::OpenFile(ieee13));
+    frames_until(&mut harness, |app| {
+        app.project.document.network().name == laid_out.name
+    });
+    let never = std::sync::atomic::AtomicBool::new(false);
+    gridpilot::layout::lay_out_network(&mut laid_out, None, &|_| {}, &never).unwrap();
+    assert_eq!(positions(&network(&harness)), positions(&laid_out));
+}
+
+#[test]
 fn opening_a_case_can_be_cancelled_while_it_is_laid_out() {
     let dir = tempfile::tempdir().unwrap();
     let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cases/case1354pegase.m");

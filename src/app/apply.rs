@@ -305,7 +305,7 @@ fn replaces_document(command: &Command) -> bool {
         command,
         Command::NewNetwork
             | Command::OpenNetwork
-            | Command::ImportMatpower
+            | Command::ImportCase
             | Command::OpenEpisode
             | Command::OpenFile(_)
             | Command::Recover(_)

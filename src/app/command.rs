@@ -80,8 +80,8 @@ pub enum Command {
     NewNetwork,
     /// Asks for a network (`.ron`, or a `.m` case imported as a new network).
     OpenNetwork,
-    /// Asks for a MATPOWER case to import.
-    ImportMatpower,
+    /// Asks for a MATPOWER case or pandapower network to import.
+    ImportCase,
     OpenEpisode,
     /// A network or episode file, by path.
     OpenFile(PathBuf),

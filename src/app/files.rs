@@ -22,7 +22,7 @@ impl GridPilotApp {
                 self.replace_project(project, false);
             }
             Command::OpenNetwork => self.ask(ctx, Purpose::OpenNetwork),
-            Command::ImportMatpower => self.ask(ctx, Purpose::ImportCase),
+            Command::ImportCase => self.ask(ctx, Purpose::ImportCase),
             Command::OpenEpisode => self.ask(ctx, Purpose::OpenEpisode),
             Command::OpenFile(path) => self.open_path(&path),
             Command::Save => self.save(ctx, None),

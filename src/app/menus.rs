@@ -92,9 +92,9 @@ fn file_menu_ui(ui: &mut egui::Ui, app: &GridPilotApp, commands: &mut Vec<Comman
         entry(ui, "Open network…", true, Command::OpenNetwork, commands);
         entry(
             ui,
-            "Import MATPOWER…",
+            "Import MATPOWER or pandapower…",
             true,
-            Command::ImportMatpower,
+            Command::ImportCase,
             commands,
         );
         entry(ui, "Open episode…", true, Command::OpenEpisode, commands);

@@ -28,7 +28,7 @@ impl Purpose {
     pub fn title(&self) -> &'static str {
         match self {
             Purpose::OpenNetwork => "Open network",
-            Purpose::ImportCase => "Import MATPOWER case",
+            Purpose::ImportCase => "Import a MATPOWER case or pandapower network",
             Purpose::OpenEpisode => "Open episode",
             Purpose::SaveNetwork { .. } => "Save network",
             Purpose::SaveEpisode { .. } => "Save episode",
@@ -43,8 +43,8 @@ impl Purpose {
 
     pub fn extensions(&self) -> &'static [&'static str] {
         match self {
-            Purpose::OpenNetwork => &["ron", "m"],
-            Purpose::ImportCase => &["m"],
+            Purpose::OpenNetwork => &["ron", "m", "json"],
+            Purpose::ImportCase => &["m", "json"],
             Purpose::OpenEpisode | Purpose::SaveEpisode { .. } => &["episode"],
             Purpose::SaveNetwork { .. }
             | Purpose::Agent(super::AgentFile::LinearPolicy)
