@@ -132,6 +132,25 @@ fn step_advances_one_step_and_the_clock_follows() {
 }
 
 #[test]
+fn steps_asked_for_while_one_is_computed_are_all_taken() {
+    // No waiting for the simulation thread within a frame: three Steps in one frame find it
+    // busy with the first, and the other two wait their turn rather than being dropped.
+    let mut harness = app_on("case118_transmission.ron");
+    harness
+        .state_mut()
+        .set_step_patience(std::time::Duration::ZERO);
+    for _ in 0..3 {
+        harness.state_mut().queue(Command::Run(RunCommand::Step));
+    }
+    harness.run_steps(1);
+    run_until(&mut harness, |app| {
+        app.session().is_some_and(|s| !s.waiting())
+    });
+    assert_eq!(session(&harness).cursor, 3);
+    assert_eq!(session(&harness).history.len(), 4);
+}
+
+#[test]
 fn selecting_a_bus_shows_its_voltage() {
     let mut harness = app();
     harness

@@ -748,6 +748,10 @@ impl GridPilotApp {
         self.apply_style(ctx);
         shortcuts::shortcuts(ctx, self.mode, &mut self.commands);
         self.close_logic(ctx);
+        // How long a step may hold the frame (sessions come and go with the files opened).
+        if let Some(session) = self.project.session_mut() {
+            session.set_patience(self.step_patience);
+        }
         self.apply_queued(ctx);
         if let Some(session) = self
             .project
@@ -757,6 +761,9 @@ impl GridPilotApp {
             session.advance(ctx.input(|i| i.stable_dt));
             if session.playing {
                 ctx.request_repaint();
+            } else if session.waiting() {
+                // A step finishing on the simulation thread shows without waiting for input.
+                ctx.request_repaint_after(std::time::Duration::from_millis(5));
             }
         }
         self.drain_session_log();

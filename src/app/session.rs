@@ -141,6 +141,9 @@ pub struct Session {
     fork_pending: bool,
     /// An agent chosen at an earlier step, to act from the step the run goes on from.
     pending_agent: Option<AgentChoice>,
+    /// Steps asked for while the simulation thread was busy, taken one at a time as it frees:
+    /// each click on Step is a step, however quick the clicks.
+    steps_asked: u32,
     /// The steps a what-if set aside, to be taken up again.
     pub discarded: Option<History>,
 }
@@ -176,6 +179,7 @@ impl Session {
             log: Vec::new(),
             fork_pending: false,
             pending_agent: None,
+            steps_asked: 0,
             discarded: None,
         };
         session.log_agent();
@@ -284,12 +288,30 @@ impl Session {
 
     /// Carries out what the user asked for.
     pub fn apply(&mut self, command: RunCommand) {
+        // Steps asked for earlier are not wanted after the run is moved some other way.
+        if matches!(
+            command,
+            RunCommand::Reset
+                | RunCommand::TogglePlay
+                | RunCommand::Pause
+                | RunCommand::StepBack
+                | RunCommand::Seek(_)
+                | RunCommand::SetAgent(_)
+                | RunCommand::SwapFuture
+                | RunCommand::TakeOver
+        ) {
+            self.steps_asked = 0;
+        }
         match command {
             RunCommand::Reset if self.playback == Playback::Live => self.reset(),
             RunCommand::Reset => {}
             RunCommand::TogglePlay => self.playing = !self.playing && !self.finished(),
             RunCommand::Pause => self.playing = false,
-            RunCommand::Step => self.step(),
+            RunCommand::Step => {
+                if !self.step() && !self.playing {
+                    self.steps_asked = self.steps_asked.saturating_add(1);
+                }
+            }
             RunCommand::StepBack => self.seek(self.cursor.saturating_sub(1)),
             RunCommand::Seek(step) => self.seek(step),
             RunCommand::SetAgent(choice) => {
@@ -344,12 +366,12 @@ impl Session {
 
     /// One step forward: the agent acts and the simulator steps (live), or the next recorded
     /// step is shown (replay). A live step runs on the simulation thread; it shows as soon as
-    /// it is done.
-    pub fn step(&mut self) {
+    /// it is done. False when the simulation thread was busy and nothing was done.
+    pub fn step(&mut self) -> bool {
         let branching = self.fork_pending && self.viewing_the_past();
         if self.playback == Playback::Replay || (self.viewing_the_past() && !branching) {
             self.seek(self.cursor + 1);
-            return;
+            return true;
         }
         if branching && let Err(e) = self.fork() {
             self.log.push(format!(
@@ -357,7 +379,7 @@ impl Session {
                 self.cursor
             ));
             self.playing = false;
-            return;
+            return true;
         }
         self.fork_pending = false;
         if let Some(choice) = self.pending_agent.take()
@@ -365,22 +387,23 @@ impl Session {
         {
             self.log.push(e);
             self.playing = false;
-            return;
+            return true;
         }
         if self.finished() {
             self.playing = false;
-            return;
+            return true;
         }
         if self.runner.busy() {
-            return;
+            return false;
         }
         let human = (self.agent_choice == AgentChoice::Human).then(|| self.human_action.clone());
         if let Err(e) = self.runner.request_step(human) {
             self.log.push(e);
             self.playing = false;
-            return;
+            return true;
         }
         self.poll(self.patience);
+        true
     }
 
     /// Goes back to the step on screen to run on from there: the steps after it are set
@@ -530,6 +553,9 @@ impl Session {
     /// done since the last frame.
     pub fn advance(&mut self, dt_s: f32) {
         self.poll(Duration::ZERO);
+        if self.steps_asked > 0 && !self.playing && !self.runner.busy() && self.step() {
+            self.steps_asked -= 1;
+        }
         if !self.playing {
             self.since_last_step_s = 0.0;
             return;
@@ -556,6 +582,11 @@ impl Session {
     /// Whether a live step is being computed.
     pub fn stepping(&self) -> bool {
         self.runner.busy()
+    }
+
+    /// Whether a step is being computed or asked for: the window must look again soon.
+    pub fn waiting(&self) -> bool {
+        self.runner.busy() || self.steps_asked > 0
     }
 
     /// Shows a recorded step (read back from the recording if need be).
