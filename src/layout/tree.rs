@@ -1,7 +1,7 @@
 //! One-line diagrams of radial feeders, drawn the way feeders are drawn: from the source, the
 //! longest path runs straight to the right as the trunk; each lateral starts one step right of
-//! where it branches off, as close below the trunk as it fits, and runs on to the right. Every
-//! step is one spacing long, and branches never cross (see `pack`).
+//! where it branches off, below or above the trunk in turn, as close as it fits, and runs on
+//! to the right. Every step is one spacing long, and branches never cross (see `pack`).
 
 use std::collections::VecDeque;
 
@@ -43,9 +43,11 @@ pub fn layout(graph: &Graph, roots: &[usize]) -> Vec<[f64; 2]> {
                 xy[i] = [x + 1.0, y + offset[i] as f64];
             }
             _ => {
-                xy[i] = [0.0, next_row];
+                // Each part below the one before, its highest lateral's row first.
+                let highest = contour[i].iter().map(|&(min, _)| min).min().unwrap_or(0);
                 let lowest = contour[i].iter().map(|&(_, max)| max).max().unwrap_or(0);
-                next_row += (lowest + 1) as f64;
+                xy[i] = [0.0, next_row - highest as f64];
+                next_row += (lowest - highest + 1) as f64;
             }
         }
     }
@@ -143,11 +145,11 @@ fn heights(order: &[usize], children: &[Vec<usize>]) -> Vec<usize> {
 type Contour = Vec<(i64, i64)>;
 
 /// Each node's row relative to its parent's, and each subtree's contour. A node's deepest child
-/// carries the trunk on in its row (the first of equals); every other child goes as close
-/// below its elder siblings' subtrees as it can without touching them at any depth. Nodes at
-/// each depth are then in the same top-to-bottom order as their subtrees, and a branch only
-/// joins neighbouring depths, so no two branches cross; rows are shared wherever a lateral
-/// fits, which keeps laterals close to where they branch off.
+/// carries the trunk on in its row (the first of equals); the other children go below and
+/// above it in turn, each as close to its elder siblings' subtrees as it can without touching
+/// them at any depth. Nodes at each depth are then in the same top-to-bottom order as their
+/// subtrees, and a branch only joins neighbouring depths, so no two branches cross; rows are
+/// shared wherever a lateral fits, which keeps laterals close to where they branch off.
 fn pack(order: &[usize], children: &[Vec<usize>], height: &[usize]) -> (Vec<i64>, Vec<Contour>) {
     let n = children.len();
     let mut offset = vec![0i64; n];
@@ -163,16 +165,20 @@ fn pack(order: &[usize], children: &[Vec<usize>], height: &[usize]) -> (Vec<i64>
         let mut merged = trunk
             .map(|t| std::mem::take(&mut contour[t]))
             .unwrap_or_default();
-        for &c in kids.iter().filter(|&&c| Some(c) != trunk) {
+        for (k, &c) in kids.iter().filter(|&&c| Some(c) != trunk).enumerate() {
             let lateral = std::mem::take(&mut contour[c]);
-            let below = |k: usize| merged[merged.len() - 1 - k];
-            let shift = (0..lateral.len())
-                .map(|k| below(k).1 - lateral[lateral.len() - 1 - k].0 + 1)
-                .max()
-                .unwrap_or(1);
-            let len = merged.len();
-            for (k, &(lo, hi)) in lateral.iter().rev().enumerate() {
-                let slot = &mut merged[len - 1 - k];
+            let (len, depth) = (merged.len(), lateral.len());
+            let taken = |j: usize| merged[len - 1 - j];
+            let own = |j: usize| lateral[depth - 1 - j];
+            // Laterals go below and above the trunk in turn, each as close as it fits.
+            let shift = if k % 2 == 0 {
+                (0..depth).map(|j| taken(j).1 - own(j).0 + 1).max()
+            } else {
+                (0..depth).map(|j| taken(j).0 - own(j).1 - 1).min()
+            };
+            let shift = shift.unwrap_or(0);
+            for (j, &(lo, hi)) in lateral.iter().rev().enumerate() {
+                let slot = &mut merged[len - 1 - j];
                 *slot = (slot.0.min(lo + shift), slot.1.max(hi + shift));
             }
             offset[c] = shift;
@@ -226,6 +232,19 @@ mod tests {
         let xy = layout(&g, &[0]);
         assert_eq!(xy[6], [4.0, 1.0]);
         assert_eq!(xy[7], [1.0, 1.0]);
+    }
+
+    #[test]
+    fn laterals_go_below_and_above_the_trunk_in_turn() {
+        // Trunk 0-1-2-3; laterals 1-4, 1-5 and 1-6.
+        let edges = [(0, 1), (1, 2), (2, 3), (1, 4), (1, 5), (1, 6)];
+        let g = Graph::new(7, edges.iter().map(|&(a, b)| (a, b, true)));
+        let xy = layout(&g, &[0]);
+        // The lateral above takes the first row, so the trunk is in the second.
+        assert_eq!([xy[0][1], xy[1][1], xy[2][1], xy[3][1]], [1.0; 4]);
+        let mut laterals = [xy[4], xy[5], xy[6]];
+        laterals.sort_by(|a, b| a[1].total_cmp(&b[1]));
+        assert_eq!(laterals, [[2.0, 0.0], [2.0, 2.0], [2.0, 3.0]]);
     }
 
     #[test]
