@@ -12,7 +12,7 @@ use egui_kittest::kittest::Queryable;
 use gridpilot::app::{Command, GridPilotApp, Mode, Project, ScriptedDialogs, Session};
 use gridpilot::edit::{Document, Selection};
 use gridpilot::io::{load_network, network_to_ron};
-use gridpilot::model::{Device, ElementRef, Network};
+use gridpilot::model::{CostReward, Device, ElementRef, Network, RewardKind};
 
 /// The app on `project`, in a window large enough for every panel, with file dialogs that
 /// answer `answers` in turn and a recovery folder of its own.
@@ -268,6 +268,32 @@ fn an_impossible_value_is_refused_in_the_inspector_with_the_reason() {
         panic!("no storage")
     };
     assert_eq!(s.efficiency, 0.8);
+}
+
+#[test]
+fn the_reward_is_switched_to_the_operating_cost_and_its_costs_set_in_the_inspector() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = anm6(dir.path());
+    let reward = |harness: &Harness<'_, GridPilotApp>| {
+        network(harness).scenario.expect("a scenario").reward.kind
+    };
+    assert_eq!(reward(&harness), RewardKind::GymAnm);
+    harness.get_by_label("Reward is the operating cost").click();
+    harness.run_steps(2);
+    assert_eq!(reward(&harness), RewardKind::Cost(CostReward::default()));
+    harness.get_by_label("none (set in the file)");
+    field_type(&mut harness, "Ramping cost (per MW)", "2.5");
+    field_type(&mut harness, "Cost scale", "0");
+    harness.get_by_label_contains("must be positive");
+    let RewardKind::Cost(costs) = reward(&harness) else {
+        panic!("not the cost reward")
+    };
+    assert_eq!((costs.ramp_cost_per_mw, costs.scale), (2.5, 1.0));
+    // Back to gym-anm's reward, its weight and clips as they were.
+    harness.get_by_label("Reward is the operating cost").click();
+    harness.run_steps(2);
+    assert_eq!(reward(&harness), RewardKind::GymAnm);
+    harness.get_by_role_and_label(Role::SpinButton, "Penalty weight (λ)");
 }
 
 /// Types into a labelled number field (focusing it selects its text) and presses Enter.

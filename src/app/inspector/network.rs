@@ -1,11 +1,11 @@
 //! Edit mode's form for the network itself and its scenario: time step, episode length,
-//! reward, protection and power-flow settings.
+//! reward (gym-anm's or the operating cost), protection and power-flow settings.
 
 use super::super::command::Command;
 use super::Inspector;
 use super::form::{Form, Rule, committed_text};
 use crate::edit::Edit;
-use crate::model::{Network, Protection, Scenario};
+use crate::model::{CostReward, Network, Protection, RewardKind, RewardSettings, Scenario, Series};
 
 pub fn network_ui(
     ui: &mut egui::Ui,
@@ -72,27 +72,7 @@ fn scenario_ui(
             form.integer(ui, "Start time index", &mut new.start_time_index);
             episode_length_ui(ui, &mut form, &mut new.episode_steps, new.steps_per_cycle);
             form.number(ui, "Discount", "γ", &mut new.discount, Rule::Positive);
-            form.number(
-                ui,
-                "Penalty weight",
-                "λ",
-                &mut new.reward.penalty_weight,
-                Rule::NonNegative,
-            );
-            form.number(
-                ui,
-                "Energy clip",
-                "p.u.·h",
-                &mut new.reward.energy_clip,
-                Rule::NonNegative,
-            );
-            form.number(
-                ui,
-                "Penalty clip",
-                "",
-                &mut new.reward.penalty_clip,
-                Rule::NonNegative,
-            );
+            reward_ui(ui, &mut form, &mut new.reward);
             protection_ui(ui, &mut form, &mut new.protection);
             let pf = &mut new.power_flow;
             form.number(
@@ -117,6 +97,58 @@ fn scenario_ui(
     ui.add_space(4.0);
     if ui.button("Remove the scenario").clicked() {
         commands.push(Command::Edit(Edit::SetScenario(None)));
+    }
+}
+
+/// gym-anm's reward with its weight and clips, or the operating cost with what it counts.
+fn reward_ui(ui: &mut egui::Ui, form: &mut Form, reward: &mut RewardSettings) {
+    let mut cost = !reward.kind.is_gym_anm();
+    form.checkbox(ui, "Reward is the operating cost", &mut cost);
+    if cost == reward.kind.is_gym_anm() {
+        reward.kind = if cost {
+            RewardKind::Cost(CostReward::default())
+        } else {
+            RewardKind::GymAnm
+        };
+    }
+    match &mut reward.kind {
+        RewardKind::GymAnm => {
+            let weight = &mut reward.penalty_weight;
+            form.number(ui, "Penalty weight", "λ", weight, Rule::NonNegative);
+            let clip = &mut reward.energy_clip;
+            form.number(ui, "Energy clip", "p.u.·h", clip, Rule::NonNegative);
+            let clip = &mut reward.penalty_clip;
+            form.number(ui, "Penalty clip", "", clip, Rule::NonNegative);
+        }
+        RewardKind::Cost(costs) => {
+            form.checkbox(ui, "Generator cost curves", &mut costs.generator_cost);
+            ui.label("Energy price");
+            ui.label(price_text(costs.energy_price.as_ref()));
+            ui.end_row();
+            let ramp = &mut costs.ramp_cost_per_mw;
+            form.number(ui, "Ramping cost", "per MW", ramp, Rule::NonNegative);
+            let tap = &mut costs.tap_change_cost;
+            form.number(ui, "Tap change cost", "per step", tap, Rule::NonNegative);
+            let violation = &mut costs.violation_cost;
+            form.number(
+                ui,
+                "Violation cost",
+                "per p.u.·h",
+                violation,
+                Rule::NonNegative,
+            );
+            form.number(ui, "Cost scale", "", &mut costs.scale, Rule::Positive);
+        }
+    }
+}
+
+/// What the energy price series is, in a few words (it is set in the network file).
+fn price_text(price: Option<&Series>) -> String {
+    match price {
+        None => "none (set in the file)".to_string(),
+        Some(Series::Values(values)) => format!("{} values (set in the file)", values.len()),
+        Some(Series::Csv { file, column }) => format!("{file}, column {column}"),
+        Some(Series::Daily { shape, .. }) => format!("{shape:?} daily shape"),
     }
 }
 
