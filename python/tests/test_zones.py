@@ -47,6 +47,26 @@ def test_zone_rewards_add_up_to_the_networks():
         assert len(set(parts.values())) > 1
 
 
+def test_zone_rewards_add_up_to_the_networks_under_the_cost_reward():
+    # Every cost belongs to one zone's devices, buses or branches, and none is clipped.
+    costs = {"generator_cost": True, "energy_price": {"Values": [40.0, 55.0, 70.0]},
+             "ramp_cost_per_mw": 2.0, "tap_change_cost": 0.5, "violation_cost": 10.0}
+    cost = {"reward": {"kind": {"Cost": costs}}}
+    shared = gridpilot.ZoneEnv("networked_microgrids", **cost)
+    zoned = gridpilot.ZoneEnv("networked_microgrids", zone_reward=True, **cost)
+    shared.reset(seed=2)
+    zoned.reset(seed=2)
+    rng = np.random.default_rng(5)
+    for _ in range(12):
+        actions = {a: rng.uniform(shared.action_space(a).low, shared.action_space(a).high)
+                   for a in shared.agents}
+        _, total, *_ = shared.step(actions)
+        _, parts, *_ = zoned.step(actions)
+        assert total["MG1"] < 0
+        assert sum(parts.values()) == pytest.approx(total["MG1"], rel=1e-9, abs=1e-12)
+        assert len(set(parts.values())) > 1
+
+
 def test_a_network_without_zones_is_refused():
     with pytest.raises(ValueError, match="no zone"):
         gridpilot.ZoneEnv("anm6_easy")
