@@ -1,6 +1,7 @@
 //! Diagram layouts of real networks: a feeder drawn as a feeder, meshed grids with fewer
-//! crossings than graphviz sfdp draws, buses apart and off branches they are not on, the same drawing every time, and re-layout of a
-//! few buses among the others; `gridpilot import` and `gridpilot layout` on the command line.
+//! crossings than graphviz sfdp draws, buses apart and off branches they are not on, the same
+//! drawing every time, and re-layout of a few buses among the others; `gridpilot import` and
+//! `gridpilot layout` on the command line.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

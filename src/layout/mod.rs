@@ -1,8 +1,9 @@
 //! Diagram layouts for networks that have none, or a poor one (an imported MATPOWER case): a
 //! tidy tree for radial feeders and a multilevel force-directed layout for meshed grids, then
 //! buses moved one at a time to clear places where their branches cross fewer others, and
-//! buses still too close pushed apart. Used by `gridpilot import`, `gridpilot layout` and the app; no egui and no
-//! file formats here. Deterministic, cancellable, with progress reported as it goes.
+//! buses still too close pushed apart. Used by `gridpilot import`, `gridpilot layout` and the
+//! app; no egui and no file formats here. Deterministic, cancellable, with progress reported
+//! as it goes.
 
 mod cells;
 mod force;
@@ -170,6 +171,7 @@ fn force_directed(
     tidy::push_apart(&mut xy, fixed, room.closest);
     Ok(xy)
 }
+
 /// The buses of the network's external grids: where a feeder's diagram starts.
 fn source_buses(net: &Network) -> Vec<usize> {
     let bus = net.bus_indices();

@@ -579,7 +579,7 @@ impl Tap {
             return Err(table_error(
                 table,
                 row,
-                "has a tabular tap changer ('tap_dependency_table'), which GridPilot does not model",
+                "has a tabular tap changer ('tap_dependency_table'), not modelled in GridPilot",
             ));
         }
         // pandapower 3 names the kind of changer, and leaves one without a kind out of the
