@@ -685,6 +685,29 @@ fn opening_a_case_can_be_cancelled_while_it_is_laid_out() {
 }
 
 #[test]
+fn a_file_opened_while_a_case_is_laid_out_is_the_one_that_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut harness = anm6(dir.path());
+    let case = root.join("../shared/cases/case1354pegase.m");
+    harness.state_mut().queue(Command::OpenFile(case));
+    harness.run_steps(1);
+    let classroom = root.join("networks/case14_classroom.ron");
+    harness.state_mut().queue(Command::OpenFile(classroom));
+    harness.run_steps(1);
+    assert_eq!(network(&harness).name, "case14_classroom");
+    // Long enough for the case to have been laid out, had it not been given up.
+    let laying_out = std::time::Instant::now();
+    let mut case = load_network(&root.join("../shared/cases/case1354pegase.m")).unwrap();
+    let never = std::sync::atomic::AtomicBool::new(false);
+    gridpilot::layout::lay_out_network(&mut case, None, &|_| {}, &never).unwrap();
+    std::thread::sleep(laying_out.elapsed());
+    harness.run_steps(3);
+    assert_eq!(network(&harness).name, "case14_classroom");
+    assert!(harness.query_by_label("Cancel layout").is_none());
+}
+
+#[test]
 fn a_bus_is_put_in_a_zone_in_the_inspector_and_the_view_colours_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = anm6(dir.path());

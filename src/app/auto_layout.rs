@@ -132,10 +132,15 @@ impl GridPilotApp {
     /// thread (the window keeps what it shows until then). A case already being opened is
     /// given up for this one.
     pub(super) fn open_laying_out(&mut self, path: &Path) {
+        self.give_up_opening();
+        self.open_job = Some(OpenJob::start(path));
+    }
+
+    /// Stops opening a case: another project is taking the window.
+    pub(super) fn give_up_opening(&mut self) {
         if let Some(old) = self.open_job.take() {
             old.progress.cancel.store(true, Ordering::Relaxed);
         }
-        self.open_job = Some(OpenJob::start(path));
     }
 
     /// Shows a case that has been read and laid out.

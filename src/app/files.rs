@@ -145,6 +145,8 @@ impl GridPilotApp {
     /// mode. The recovery copy of the document it replaces goes (its edits were saved or
     /// discarded).
     fn replace_project(&mut self, mut project: Project, run: bool) {
+        // A case still being laid out would otherwise replace this one when it is done.
+        self.give_up_opening();
         self.autosave.forget(&self.project.document);
         // An export shows the run it started on, not the next one.
         self.stop_animation();
