@@ -12,7 +12,7 @@ use egui_kittest::kittest::Queryable;
 use gridpilot::app::{Command, GridPilotApp, Mode, Project, ScriptedDialogs, Session};
 use gridpilot::edit::{Document, Selection};
 use gridpilot::io::{load_network, network_to_ron};
-use gridpilot::model::{CostReward, Device, ElementRef, Network, RewardKind};
+use gridpilot::model::{CostReward, Device, ElementRef, Network, RewardKind, Series};
 
 /// The app on `project`, in a window large enough for every panel, with file dialogs that
 /// answer `answers` in turn and a recovery folder of its own.
@@ -281,7 +281,23 @@ fn the_reward_is_switched_to_the_operating_cost_and_its_costs_set_in_the_inspect
     harness.get_by_label("Reward is the operating cost").click();
     harness.run_steps(2);
     assert_eq!(reward(&harness), RewardKind::Cost(CostReward::default()));
-    harness.get_by_label("none (set in the file)");
+    // Prices typed one per time index; a word among them is refused.
+    let prices = "Energy price (per MWh, by time index)";
+    text_type(&mut harness, prices, "40, 55, 70");
+    let price = |harness: &Harness<'_, GridPilotApp>| match reward(harness) {
+        RewardKind::Cost(costs) => costs.energy_price,
+        RewardKind::GymAnm => panic!("not the cost reward"),
+    };
+    assert_eq!(
+        price(&harness),
+        Some(Series::Values(vec![40.0, 55.0, 70.0]))
+    );
+    text_type(&mut harness, prices, "40, cheap");
+    harness.get_by_label_contains("'cheap' is not a number");
+    assert_eq!(
+        price(&harness),
+        Some(Series::Values(vec![40.0, 55.0, 70.0]))
+    );
     field_type(&mut harness, "Ramping cost (per MW)", "2.5");
     field_type(&mut harness, "Cost scale", "0");
     harness.get_by_label_contains("must be positive");
@@ -289,11 +305,28 @@ fn the_reward_is_switched_to_the_operating_cost_and_its_costs_set_in_the_inspect
         panic!("not the cost reward")
     };
     assert_eq!((costs.ramp_cost_per_mw, costs.scale), (2.5, 1.0));
+    assert!(costs.energy_price.is_some());
     // Back to gym-anm's reward, its weight and clips as they were.
-    harness.get_by_label("Reward is the operating cost").click();
+    // The form has scrolled to its last field: the checkbox is reached by keyboard.
+    harness.get_by_label("Reward is the operating cost").focus();
+    harness.run_steps(1);
+    harness.key_press(egui::Key::Space);
     harness.run_steps(2);
     assert_eq!(reward(&harness), RewardKind::GymAnm);
     harness.get_by_role_and_label(Role::SpinButton, "Penalty weight (λ)");
+}
+
+/// Replaces the text of a labelled text field and presses Enter.
+fn text_type(harness: &mut Harness<'_, GridPilotApp>, label: &str, text: &str) {
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    harness.event(egui::Event::Text(text.to_string()));
+    harness.run_steps(1);
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(2);
 }
 
 /// Types into a labelled number field (focusing it selects its text) and presses Enter.

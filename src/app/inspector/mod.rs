@@ -24,6 +24,8 @@ pub struct Inspector {
     name: String,
     /// Bus names being typed (a branch's ends, a device's bus).
     buses: [String; 2],
+    /// The energy prices being typed (`None`: not yet taken from the scenario).
+    prices: Option<String>,
     /// Why the last value entered was refused.
     refusal: Option<String>,
 }
@@ -47,6 +49,7 @@ impl Inspector {
             self.version = doc.version();
             self.name.clear();
             self.buses = Default::default();
+            self.prices = None;
         }
         let net = doc.network();
         match selected {

@@ -72,7 +72,7 @@ fn scenario_ui(
             form.integer(ui, "Start time index", &mut new.start_time_index);
             episode_length_ui(ui, &mut form, &mut new.episode_steps, new.steps_per_cycle);
             form.number(ui, "Discount", "γ", &mut new.discount, Rule::Positive);
-            reward_ui(ui, &mut form, &mut new.reward);
+            reward_ui(ui, &mut form, &mut inspector.prices, &mut new.reward);
             protection_ui(ui, &mut form, &mut new.protection);
             let pf = &mut new.power_flow;
             form.number(
@@ -100,8 +100,14 @@ fn scenario_ui(
     }
 }
 
-/// gym-anm's reward with its weight and clips, or the operating cost with what it counts.
-fn reward_ui(ui: &mut egui::Ui, form: &mut Form, reward: &mut RewardSettings) {
+/// gym-anm's reward with its weight and clips, or the operating cost with what it counts;
+/// `prices` holds the energy prices as they are typed.
+fn reward_ui(
+    ui: &mut egui::Ui,
+    form: &mut Form,
+    prices: &mut Option<String>,
+    reward: &mut RewardSettings,
+) {
     let mut cost = !reward.kind.is_gym_anm();
     form.checkbox(ui, "Reward is the operating cost", &mut cost);
     if cost == reward.kind.is_gym_anm() {
@@ -122,9 +128,7 @@ fn reward_ui(ui: &mut egui::Ui, form: &mut Form, reward: &mut RewardSettings) {
         }
         RewardKind::Cost(costs) => {
             form.checkbox(ui, "Generator cost curves", &mut costs.generator_cost);
-            ui.label("Energy price");
-            ui.label(price_text(costs.energy_price.as_ref()));
-            ui.end_row();
+            energy_price_ui(ui, form, prices, &mut costs.energy_price);
             let ramp = &mut costs.ramp_cost_per_mw;
             form.number(ui, "Ramping cost", "per MW", ramp, Rule::NonNegative);
             let tap = &mut costs.tap_change_cost;
@@ -142,14 +146,54 @@ fn reward_ui(ui: &mut egui::Ui, form: &mut Form, reward: &mut RewardSettings) {
     }
 }
 
-/// What the energy price series is, in a few words (it is set in the network file).
-fn price_text(price: Option<&Series>) -> String {
-    match price {
-        None => "none (set in the file)".to_string(),
-        Some(Series::Values(values)) => format!("{} values (set in the file)", values.len()),
-        Some(Series::Csv { file, column }) => format!("{file}, column {column}"),
-        Some(Series::Daily { shape, .. }) => format!("{shape:?} daily shape"),
+/// The price of energy bought from external grids: typed as numbers, one per time index of
+/// the cycle (repeating), or none; a CSV column is named in the network file and shown here.
+fn energy_price_ui(
+    ui: &mut egui::Ui,
+    form: &mut Form,
+    typed: &mut Option<String>,
+    price: &mut Option<Series>,
+) {
+    if let Some(Series::Csv { file, column }) = price {
+        ui.label("Energy price (per MWh)");
+        ui.label(format!("{file}, column {column} (set in the file)"));
+        ui.end_row();
+        return;
     }
+    let buffer = typed.get_or_insert_with(|| match price {
+        Some(Series::Values(values)) => values
+            .iter()
+            .map(f64::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => String::new(),
+    });
+    if !committed_text(ui, "Energy price (per MWh, by time index)", buffer) {
+        return;
+    }
+    match parse_prices(buffer) {
+        Ok(values) => {
+            let entered = (!values.is_empty()).then_some(Series::Values(values));
+            if entered != *price {
+                *price = entered;
+                form.changed = true;
+            }
+        }
+        Err(why) => form.refused = Some(why),
+    }
+}
+
+/// Numbers separated by commas or spaces (none: no price).
+fn parse_prices(text: &str) -> Result<Vec<f64>, String> {
+    text.split([',', ' ', ';'])
+        .filter(|t| !t.is_empty())
+        .map(|t| match t.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            _ => Err(format!(
+                "Energy price: '{t}' is not a number; give prices per MWh separated by commas"
+            )),
+        })
+        .collect()
 }
 
 /// Steps before the episode is cut short, or none (run until it ends by itself).
