@@ -747,14 +747,8 @@ fn a_bus_is_put_in_a_zone_in_the_inspector_and_the_view_colours_it() {
     assert!(harness.query_by_label("Zones").is_none(), "no zones yet");
     harness.get_by_label("Bus bus3").click();
     harness.run_steps(2);
-    harness
-        .get_by_role_and_label(Role::TextInput, "Zone")
-        .focus();
+    text_type(&mut harness, "Zone", "north");
     harness.run_steps(1);
-    harness.event(egui::Event::Text("north".to_string()));
-    harness.run_steps(1);
-    harness.key_press(egui::Key::Enter);
-    harness.run_steps(3);
     let zone = |h: &Harness<'_, GridPilotApp>| network(h).bus("bus3").unwrap().zone.clone();
     assert_eq!(zone(&harness).as_deref(), Some("north"));
     harness.get_by_label("Zones").click();

@@ -103,6 +103,19 @@ impl OpenJob {
     }
 }
 
+/// A background job's result once there is one (until then the window looks again soon); a
+/// thread that ended without sending one gives `lost`.
+fn finished<T>(result: &Receiver<T>, ctx: &egui::Context, lost: impl FnOnce() -> T) -> Option<T> {
+    match result.try_recv() {
+        Err(TryRecvError::Empty) => {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+            None
+        }
+        Ok(outcome) => Some(outcome),
+        Err(TryRecvError::Disconnected) => Some(lost()),
+    }
+}
+
 impl GridPilotApp {
     /// Starts laying out the network, or the selected buses.
     pub(super) fn start_layout(&mut self, selection_only: bool) {
@@ -148,13 +161,8 @@ impl GridPilotApp {
         let Some(job) = &self.open_job else {
             return;
         };
-        let outcome = match job.result.try_recv() {
-            Err(TryRecvError::Empty) => {
-                ctx.request_repaint_after(std::time::Duration::from_millis(50));
-                return;
-            }
-            Ok(outcome) => outcome,
-            Err(TryRecvError::Disconnected) => Ok(Err(Cancelled)),
+        let Some(outcome) = finished(&job.result, ctx, || Ok(Err(Cancelled))) else {
+            return;
         };
         let job = self.open_job.take().expect("checked above");
         match outcome {
@@ -177,13 +185,8 @@ impl GridPilotApp {
         let Some(job) = &self.layout_job else {
             return;
         };
-        let outcome = match job.result.try_recv() {
-            Err(TryRecvError::Empty) => {
-                ctx.request_repaint_after(std::time::Duration::from_millis(50));
-                return;
-            }
-            Ok(outcome) => outcome,
-            Err(TryRecvError::Disconnected) => Err(Cancelled),
+        let Some(outcome) = finished(&job.result, ctx, || Err(Cancelled)) else {
+            return;
         };
         let job = self.layout_job.take().expect("checked above");
         match outcome {
