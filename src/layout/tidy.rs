@@ -19,11 +19,7 @@ pub fn push_apart(xy: &mut [[f64; 2]], fixed: &[bool], closest: f64) {
                 [p[0] - closest, p[1] - closest],
                 [p[0] + closest, p[1] + closest],
             );
-            let others: Vec<usize> = cells
-                .near_box(reach.0, reach.1)
-                .filter(|&j| j > i)
-                .collect();
-            for j in others {
+            for j in cells.near_box(reach.0, reach.1).filter(|&j| j > i) {
                 moved |= separate(xy, fixed, i, j, closest);
             }
         }
